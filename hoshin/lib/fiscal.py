@@ -1,0 +1,140 @@
+"""Fiscal years (年度, 1 April – 31 March, named by the year they start in) and Japanese eras.
+
+Era boundaries come from japanera's era table, so 平成→令和 (2019-05-01) and any later era
+change are handled by keeping that library current, not by editing this module.
+
+Naming rule: a fiscal year is shown with the era in force at the end of the calendar year it
+starts in. That gives 令和元年度 for FY2019 and 昭和63年度 for FY1988, which is how the
+national government and most cities name them. Staff may still type the other common forms
+(平成31年度, 昭和64年度); they parse to the same fiscal year.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from japanera import ERA_DATA_GENERAL, Era
+
+# Modern eras only: a city's plans never reach back before 明治.
+_MODERN_ERAS: list[Era] = sorted(
+    (era for era in ERA_DATA_GENERAL if era.since >= datetime.date(1868, 1, 1)),
+    key=lambda era: era.since,
+)
+_ERA_BY_NAME: dict[str, Era] = {era.kanji: era for era in _MODERN_ERAS}
+_ERA_BY_INITIAL: dict[str, Era] = {era.english[0].upper(): era for era in _MODERN_ERAS}
+
+MIN_FY = 1868
+MAX_FY = 2200
+
+
+class FiscalYearError(ValueError):
+    """A fiscal year that staff typed could not be understood."""
+
+
+@dataclass(frozen=True)
+class EraYear:
+    era: str
+    year: int
+
+    def __str__(self) -> str:
+        return f"{self.era}{'元' if self.year == 1 else self.year}"
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """The fiscal year a date belongs to: January–March belong to the previous year's FY."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_start(fy: int) -> datetime.date:
+    return datetime.date(fy, 4, 1)
+
+
+def fiscal_year_end(fy: int) -> datetime.date:
+    return datetime.date(fy + 1, 3, 31)
+
+
+def era_of_date(day: datetime.date) -> Era:
+    for era in reversed(_MODERN_ERAS):
+        if era.since <= day:
+            return era
+    raise FiscalYearError(f"{day} is before the eras hoshin knows")
+
+
+def era_year_of_date(day: datetime.date) -> EraYear:
+    era = era_of_date(day)
+    return EraYear(era.kanji, day.year - era.since.year + 1)
+
+
+def era_year_for_fiscal_year(fy: int) -> EraYear:
+    """The era name and year used to name fiscal year ``fy`` (see the module docstring)."""
+    return era_year_of_date(datetime.date(fy, 12, 31))
+
+
+def format_fiscal_year(fy: int, *, western: bool = True) -> str:
+    """``令和8年度（2026年度）``; with ``western=False`` just ``令和8年度``."""
+    era_label = f"{era_year_for_fiscal_year(fy)}年度"
+    return f"{era_label}（{fy}年度）" if western else era_label
+
+
+def format_fiscal_year_range(start: int | None, end: int | None) -> str:
+    if start is None and end is None:
+        return ""
+    if start is None or end is None or start == end:
+        return format_fiscal_year(start or end)
+    return f"{format_fiscal_year(start)}～{format_fiscal_year(end)}"
+
+
+def format_date(day: datetime.date) -> str:
+    """``令和5年10月17日（2023年10月17日）`` for dates shown to citizens."""
+    return (
+        f"{era_year_of_date(day)}年{day.month}月{day.day}日（{day.year}年{day.month}月{day.day}日）"
+    )
+
+
+_WESTERN = re.compile(r"^(?:FY)?(\d{4})(?:年度?)?$")
+_ERA = re.compile(r"^(?P<era>[^\d元]+?)(?P<year>\d{1,3}|元)(?:年度?)?$")
+
+
+def parse_fiscal_year(text: str) -> int:
+    """Parse a fiscal year typed by staff: ``2026``, ``2026年度``, ``令和8年度``, ``R8``, ``令和元年``.
+
+    Full-width digits and letters are accepted. Raises FiscalYearError with a message that
+    says what was wrong.
+    """
+    raw = text
+    text = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
+    if not text:
+        raise FiscalYearError("年度が空です。")
+    # A label like 令和8年度（2026年度） carries both forms; the Western one must agree.
+    both = re.match(r"^(.+?)\((\d{4})年度?\)$", text)
+    if both:
+        era_fy, western_fy = parse_fiscal_year(both.group(1)), int(both.group(2))
+        if era_fy != western_fy:
+            raise FiscalYearError(f"「{raw}」の和暦と西暦が一致しません。")
+        return era_fy
+    match = _WESTERN.match(text.upper())
+    if match:
+        return _checked(int(match.group(1)), raw)
+    match = _ERA.match(text)
+    if match:
+        name = match.group("era")
+        era = _ERA_BY_NAME.get(name) or _ERA_BY_INITIAL.get(name.upper())
+        if era is None:
+            raise FiscalYearError(f"「{raw}」の元号「{name}」が分かりません。")
+        number = 1 if match.group("year") == "元" else int(match.group("year"))
+        if number < 1:
+            raise FiscalYearError(f"「{raw}」の年は1以上で指定してください。")
+        fy = era.since.year + number - 1
+        if era.until is not None and fy > era.until.year:
+            raise FiscalYearError(
+                f"「{raw}」は{era.kanji}の期間（{era.until.year}年まで）を超えています。"
+            )
+        return _checked(fy, raw)
+    raise FiscalYearError(f"「{raw}」を年度として読めません。例: 2026、令和8年度、R8")
+
+
+def _checked(fy: int, raw: str) -> int:
+    if not MIN_FY <= fy <= MAX_FY:
+        raise FiscalYearError(f"「{raw}」は扱える年度の範囲外です。")
+    return fy

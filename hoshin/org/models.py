@@ -1,0 +1,232 @@
+"""Departments (a tree with validity periods), staff users and their roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hoshin.lib.fiscal import format_fiscal_year
+
+
+class DepartmentKind(models.TextChoices):
+    BU = "bu", _("部")
+    KA = "ka", _("課")
+    SHITSU = "shitsu", _("室")
+    KAKARI = "kakari", _("係")
+    IINKAI = "iinkai", _("委員会")
+    JIMUKYOKU = "jimukyoku", _("事務局")
+    KAN = "kan", _("館")
+    OTHER = "other", _("その他")
+
+    @classmethod
+    def guess(cls, name: str) -> "DepartmentKind":
+        """Guess a kind from the name's ending (…課 → 課), for departments created by an import."""
+        for suffix, kind in (
+            ("委員会", cls.IINKAI),
+            ("事務局", cls.JIMUKYOKU),
+            ("部", cls.BU),
+            ("課", cls.KA),
+            ("室", cls.SHITSU),
+            ("係", cls.KAKARI),
+            ("館", cls.KAN),
+        ):
+            if name.endswith(suffix):
+                return kind
+        return cls.OTHER
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def valid_in(self, fy: int) -> "DepartmentQuerySet":
+        """Departments that exist in fiscal year ``fy``."""
+        return self.filter(Q(valid_from_fy__isnull=True) | Q(valid_from_fy__lte=fy)).filter(
+            Q(valid_until_fy__isnull=True) | Q(valid_until_fy__gte=fy)
+        )
+
+    def current(self) -> "DepartmentQuerySet":
+        """Departments that have not been closed by a reorganisation."""
+        return self.filter(valid_until_fy__isnull=True)
+
+
+class Department(models.Model):
+    """One version of an organisational unit.
+
+    A rename, merge or split closes the old row (``valid_until_fy``) and opens new rows, linked
+    by a DepartmentChange, so last year's records keep pointing at last year's department.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("種別"), max_length=20, choices=DepartmentKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位組織"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(_("組織コード"), max_length=20, blank=True)
+    valid_from_fy = models.PositiveSmallIntegerField(_("設置年度"), null=True, blank=True)
+    valid_until_fy = models.PositiveSmallIntegerField(_("廃止前の最終年度"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("表示順"), default=0)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("部署")
+        verbose_name_plural = _("部署")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from_fy__isnull=True)
+                | Q(valid_until_fy__isnull=True)
+                | Q(valid_until_fy__gte=models.F("valid_from_fy")),
+                name="department_valid_period_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="department_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:department", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("自分自身を上位組織にはできません。")})
+
+    @property
+    def full_name(self) -> str:
+        """Name with its ancestors, e.g. 教育部総務課 — how documents tell same-named 課 apart."""
+        names, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    @property
+    def validity_label(self) -> str:
+        if self.valid_from_fy is None and self.valid_until_fy is None:
+            return ""
+        start = format_fiscal_year(self.valid_from_fy) if self.valid_from_fy else ""
+        end = format_fiscal_year(self.valid_until_fy) if self.valid_until_fy else ""
+        return f"{start}～{end}"
+
+    def is_valid_in(self, fy: int) -> bool:
+        return (self.valid_from_fy is None or self.valid_from_fy <= fy) and (
+            self.valid_until_fy is None or fy <= self.valid_until_fy
+        )
+
+
+class DepartmentChange(models.Model):
+    """A reorganisation taking effect at the start of a fiscal year: rename, merge or split."""
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", _("名称変更")
+        MERGE = "merge", _("統合")
+        SPLIT = "split", _("分割")
+        ABOLISH = "abolish", _("廃止")
+
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    effective_fy = models.PositiveSmallIntegerField(_("実施年度"))
+    predecessors = models.ManyToManyField(
+        Department, verbose_name=_("変更前"), related_name="changes_out"
+    )
+    successors = models.ManyToManyField(
+        Department, verbose_name=_("変更後"), related_name="changes_in", blank=True
+    )
+    note = models.TextField(_("備考"), blank=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("組織改編")
+        verbose_name_plural = _("組織改編")
+        ordering = ["-effective_fy", "-id"]
+
+    def __str__(self) -> str:
+        return f"{format_fiscal_year(self.effective_fy)} {self.get_kind_display()}"
+
+
+class User(AbstractUser):
+    """A member of staff (or a committee member). Citizens never have accounts."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("職員")
+        verbose_name_plural = _("職員")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("システム管理者")
+    PLANNING_OFFICE = "planning_office", _("企画担当（全庁）")
+    DEPARTMENT_EDITOR = "department_editor", _("部署の担当者")
+    DEPARTMENT_HEAD = "department_head", _("部署の所属長（承認者）")
+    COMMITTEE_MEMBER = "committee_member", _("外部評価委員")
+    VIEWER = "viewer", _("閲覧者")
+
+    @classmethod
+    def department_scoped(cls) -> set[str]:
+        """Roles that act for one department (and its sub-units), never for the whole city."""
+        return {cls.DEPARTMENT_EDITOR, cls.DEPARTMENT_HEAD}
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user, scoped to a department where the role acts for one."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("職員"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("役割"), max_length=30, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("対象部署"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+        help_text=_("部署の担当者・所属長は必須。閲覧者は空欄なら全庁。"),
+    )
+
+    class Meta:
+        verbose_name = _("役割")
+        verbose_name_plural = _("役割")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "department"], name="role_assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(department__isnull=True),
+                name="role_assignment_unique_citywide",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=["department_editor", "department_head"])
+                | Q(department__isnull=False),
+                name="department_role_needs_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" / {self.department}" if self.department_id else ""
+        return f"{self.user} — {self.get_role_display()}{scope}"
+
+    def clean(self) -> None:
+        if self.role in Role.department_scoped() and not self.department_id:
+            raise ValidationError({"department": _("この役割には対象部署が必要です。")})
