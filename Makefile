@@ -1,0 +1,36 @@
+# hoshin — the two commands of the quick start are `make demo` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+SEEDS := ../shared/seeds
+REFORM_SEED := $(SEEDS)/001_93b4eaf820d612a8.txt
+COMPREHENSIVE_SEED := $(SEEDS)/000_78a06c49d3f23c0e.txt
+REFORM_PLAN := 第6次行財政改革大綱に基づく実施計画
+COMPREHENSIVE_PLAN := 総合計画 自立できる自治体経営の推進
+
+.PHONY: setup demo demo-data test lint pytest bench run
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup demo-data
+	$(MANAGE) runserver 127.0.0.1:8000
+
+demo-data:
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) import_plan $(REFORM_SEED) --plan "$(REFORM_PLAN)" --create-departments --publish --replace
+	$(MANAGE) import_plan $(COMPREHENSIVE_SEED) --plan "$(COMPREHENSIVE_PLAN)" --create-departments --publish --replace
+	$(MANAGE) create_demo_users
+
+test: setup lint pytest
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest:
+	$(VENV)/bin/pytest -p no:cacheprovider
+
+bench: setup
+	$(PY) bench/plan_import.py
