@@ -27,7 +27,10 @@ def decode_text(data: bytes) -> str:
     if not data:
         raise DecodeError("ファイルが空です。")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DecodeError("UTF-16のファイルが途中で切れているか壊れています。") from None
     if looks_binary(data):
         raise DecodeError("テキストファイルではありません（バイナリデータが含まれています）。")
     try:
