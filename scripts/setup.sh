@@ -37,6 +37,8 @@ if [ -f package-lock.json ]; then
   fi
 fi
 
+mkdir -p var/static
+
 # Translations are compiled from the committed .po files.
 if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then
   .venv/bin/python manage.py compilemessages -v 0

@@ -1,7 +1,38 @@
 """Values every page template needs."""
 
+from functools import cache
+from pathlib import Path
+
 from django.conf import settings
+from django.utils.translation import get_language, gettext
+
+
+@cache
+def _has_catalog(language: str) -> bool:
+    return any(
+        (path / language / "LC_MESSAGES" / "django.mo").exists()
+        for path in map(Path, settings.LOCALE_PATHS)
+    )
+
+
+def html_lang() -> str:
+    """The language the page text is in.
+
+    UI strings are written in Japanese; a page is in another language only when the project
+    ships a catalog for it. A visitor whose browser asks for English must still get
+    ``lang="ja"`` while the text is Japanese, or screen readers read it with the wrong voice.
+    """
+    language = (get_language() or "ja").split("-")[0]
+    if language == "ja" or not _has_catalog(language):
+        return "ja"
+    return language
 
 
 def site(request):
-    return {"city_name": settings.HOSHIN_CITY_NAME}
+    city_name = settings.HOSHIN_CITY_NAME
+    portal_name = gettext("行政経営ポータル")
+    return {
+        "city_name": city_name,
+        "site_name": f"{city_name} {portal_name}" if city_name else portal_name,
+        "html_lang": html_lang(),
+    }

@@ -1,10 +1,125 @@
-"""Public portal pages (placeholder until the portal is built)."""
+"""Public portal pages: no login, published data only, server-rendered (JavaScript optional).
 
-from django.http import HttpResponse
+Every read goes through hoshin.plans.selectors / hoshin.portal.selectors; a draft plan, its
+nodes and its actions answer 404 exactly like ids that do not exist. The pages carry nothing
+user-specific (no messages, no session), so they may be cached publicly for a minute.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from hoshin.org.models import Department
+from hoshin.plans import selectors as plan_selectors
+from hoshin.plans.models import Action, Plan
+from hoshin.portal import selectors
+
+public_page = cache_control(public=True, max_age=60)
 
 
+@require_safe
+@public_page
 def home(request):
-    return HttpResponse("hoshin")
+    plans = list(selectors.plans_public_list())
+    return render(request, "portal/home.html", {"plans": plans, "nav_section": "plans"})
 
 
-plan_detail = action_detail = department_list = department_detail = home
+@require_safe
+@public_page
+def plan_detail(request, plan_id: int):
+    try:
+        plan = plan_selectors.plan_get_published(plan_id=plan_id)
+    except Plan.DoesNotExist:
+        raise Http404(_("計画が見つかりません。")) from None
+    tree = selectors.plan_tree_public(plan=plan)
+    plan.action_count = sum(root.action_count for root in tree)
+    return render(
+        request,
+        "portal/plan_detail.html",
+        {
+            "plan": plan,
+            "tree": tree,
+            "breadcrumbs": [(plan.name, plan.get_absolute_url())],
+            "nav_section": "plans",
+        },
+    )
+
+
+@require_safe
+@public_page
+def action_detail(request, action_id: int):
+    try:
+        action = plan_selectors.action_get_published(action_id=action_id)
+    except Action.DoesNotExist:
+        raise Http404(_("取組が見つかりません。")) from None
+    ancestors = plan_selectors.node_ancestors(node=action.node)
+    nodes = [*ancestors, action.node]
+    plan = action.plan
+    for node in nodes:
+        node.plan = plan  # level names without a query per node
+    return render(
+        request,
+        "portal/action_detail.html",
+        {
+            "action": action,
+            "plan": plan,
+            "nodes": nodes,
+            "lines": list(action.responsibilities.all()),
+            "breadcrumbs": [
+                (plan.name, plan.get_absolute_url()),
+                *((node.label, f"{plan.get_absolute_url()}#node-{node.pk}") for node in nodes),
+                (action.heading, action.get_absolute_url()),
+            ],
+            "nav_section": "plans",
+        },
+    )
+
+
+@require_safe
+@public_page
+def department_list(request):
+    return render(
+        request,
+        "portal/department_list.html",
+        {
+            "groups": selectors.departments_public_grouped(),
+            "breadcrumbs": [(_("担当課一覧"), reverse("portal:departments"))],
+            "nav_section": "departments",
+        },
+    )
+
+
+@require_safe
+@public_page
+def department_detail(request, department_id: int):
+    try:
+        department = selectors.department_get_public(department_id=department_id)
+    except Department.DoesNotExist:
+        raise Http404(_("部署が見つかりません。")) from None
+    lineage = plan_selectors.department_lineage(department=department)
+    by_plan = selectors.department_actions_by_plan(department=department)
+    parent = department.parent
+    parent_is_public = parent is not None and bool(
+        selectors.department_is_public_ids(ids={parent.pk})
+    )
+    breadcrumbs = [(_("担当課一覧"), reverse("portal:departments"))]
+    if parent_is_public:
+        breadcrumbs.append((parent.name, parent.get_absolute_url()))
+    breadcrumbs.append((department.name, department.get_absolute_url()))
+    return render(
+        request,
+        "portal/department_detail.html",
+        {
+            "department": department,
+            "parent_is_public": parent_is_public,
+            "breadcrumbs": breadcrumbs,
+            "predecessors": lineage["predecessors"],
+            "successors": lineage["successors"],
+            "by_plan": by_plan,
+            "action_count": sum(len(group.actions) for group in by_plan),
+            "nav_section": "departments",
+        },
+    )

@@ -1,0 +1,126 @@
+"""Reads for the public portal, built on the ``published`` selectors of hoshin.plans.
+
+Everything here only ever returns what citizens may see: published plans, their nodes and
+actions, and departments that are named by a published action or by a recorded
+reorganisation (a successor link must work even before the new department has actions).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from hoshin.org.models import Department
+from hoshin.plans import selectors as plan_selectors
+from hoshin.plans.models import Action, Plan
+from hoshin.plans.selectors import TreeNode
+
+
+def plans_public_list() -> QuerySet[Plan]:
+    """Published plans with their number of actions, for the home page."""
+    return plan_selectors.plans_published().annotate(action_count=Count("actions"))
+
+
+def plan_tree_public(*, plan: Plan) -> list[TreeNode]:
+    """The plan's tree with each action's own ※ notes attached as ``action.portal_notes``."""
+    tree = plan_selectors.plan_tree(plan=plan)
+    stack = list(tree)
+    while stack:
+        tree_node = stack.pop()
+        by_action: dict[int, list] = {}
+        for note in tree_node.notes:
+            if note.action_id is not None:
+                by_action.setdefault(note.action_id, []).append(note)
+        tree_node.node_notes = [note for note in tree_node.notes if note.action_id is None]
+        for action in tree_node.actions:
+            action.portal_notes = by_action.get(action.pk, [])
+        stack.extend(tree_node.children)
+    return tree
+
+
+def _public_departments() -> QuerySet[Department]:
+    """Departments a citizen may look up (see the module docstring)."""
+    published = Q(responsibilities__action__plan__is_published=True)
+    reorganised = Q(changes_out__isnull=False) | Q(changes_in__isnull=False)
+    parent_of_published = Q(children__responsibilities__action__plan__is_published=True)
+    return Department.objects.filter(published | reorganised | parent_of_published).distinct()
+
+
+def department_get_public(*, department_id: int) -> Department:
+    """A department citizens may see, or Department.DoesNotExist.
+
+    A department created only by importing a draft plan stays invisible, so guessing ids does
+    not reveal what a draft plan is about.
+    """
+    ids = _public_departments().filter(pk=department_id).values("pk")
+    return Department.objects.select_related("parent").get(pk__in=ids)
+
+
+def department_is_public_ids(*, ids: set[int]) -> set[int]:
+    """The subset of ``ids`` whose department pages are public (to decide what to link)."""
+    if not ids:
+        return set()
+    return set(_public_departments().filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@dataclass
+class DepartmentGroup:
+    """Departments listed under one parent (``parent`` is None for those without one)."""
+
+    parent: Department | None
+    departments: list[Department] = field(default_factory=list)
+    parent_action_count: int = 0  # when the parent itself is named by published actions
+
+
+def departments_public_grouped() -> list[DepartmentGroup]:
+    """Departments with published actions, grouped by their parent department, in display order."""
+    departments = list(
+        plan_selectors.departments_with_published_actions()
+        .annotate(
+            published_action_count=Count(
+                "responsibilities__action",
+                filter=Q(responsibilities__action__plan__is_published=True),
+                distinct=True,
+            )
+        )
+        .select_related("parent")
+        .order_by("position", "name", "id")
+    )
+    parent_ids = {department.parent_id for department in departments}
+    groups: dict[int | None, DepartmentGroup] = {}
+    for department in departments:
+        # A listed 部 heads its own group rather than sitting among the parentless ones.
+        if department.parent_id is None and department.pk in parent_ids:
+            group = groups.setdefault(department.pk, DepartmentGroup(parent=department))
+            group.parent_action_count = department.published_action_count
+            continue
+        group = groups.setdefault(department.parent_id, DepartmentGroup(parent=department.parent))
+        group.departments.append(department)
+    named = sorted(
+        (g for key, g in groups.items() if key is not None),
+        key=lambda g: (g.parent.position, g.parent.name, g.parent.pk),
+    )
+    unparented = [groups[None]] if None in groups else []
+    return named + unparented
+
+
+@dataclass
+class PlanActions:
+    """One published plan and the department's actions in it."""
+
+    plan: Plan
+    actions: list[Action] = field(default_factory=list)
+
+
+def department_actions_by_plan(*, department: Department) -> list[PlanActions]:
+    """The department's actions in published plans, grouped by plan (plan name order).
+
+    Each action gets ``own_lines``: this department's responsibility lines for it, so the page
+    can say whether it leads and for which years.
+    """
+    groups: dict[int, PlanActions] = {}
+    for action in plan_selectors.actions_for_department(department=department):
+        action.own_lines = [
+            line for line in action.responsibilities.all() if line.department_id == department.pk
+        ]
+        groups.setdefault(action.plan_id, PlanActions(plan=action.plan)).actions.append(action)
+    return list(groups.values())
