@@ -1,10 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from hoshin.backoffice import views
+
 app_name = "backoffice"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", auth_views.LoginView.as_view(), name="home"),
+    path("", views.home, name="home"),
+    path("plans/import/", views.plan_import, name="plan_import"),
+    path("plans/import/<int:import_id>/", views.plan_import_preview, name="plan_import_preview"),
+    path(
+        "plans/import/<int:import_id>/confirm/",
+        views.plan_import_confirm,
+        name="plan_import_confirm",
+    ),
+    path("plans/<int:plan_id>/publish/", views.plan_publish, name="plan_publish"),
 ]

@@ -1,0 +1,109 @@
+"""Forms of the back office. Field errors and help texts are tied to their inputs for screen readers."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hoshin.lib.encodings import DecodeError
+from hoshin.plans.formats.base import ParsedPlan, PlanFormatError, registered_formats
+from hoshin.plans.formats.detect import parse_plan_file
+
+
+class AccessibleFormMixin:
+    """Point each input at its help text and error list (aria-describedby, aria-invalid)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe_fields()
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe_fields()
+
+    def _describe_fields(self) -> None:
+        for name, field in self.fields.items():
+            # Not self[name].auto_id: that would cache a BoundField before __init__ is done.
+            html_name = self.add_prefix(name)
+            auto_id = self.auto_id % html_name if "%s" in str(self.auto_id) else html_name
+            described_by = []
+            if field.help_text:
+                described_by.append(f"{auto_id}_helptext")
+            if self.is_bound and hasattr(self, "_errors") and name in (self._errors or {}):
+                described_by.append(f"{auto_id}_errors")
+                field.widget.attrs["aria-invalid"] = "true"
+            else:
+                field.widget.attrs.pop("aria-invalid", None)
+            if described_by:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+
+def _format_labels() -> str:
+    return "、".join(plan_format.label for plan_format in registered_formats())
+
+
+class PlanImportForm(AccessibleFormMixin, forms.Form):
+    file = forms.FileField(label=_("計画ファイル"))
+    plan_name = forms.CharField(
+        label=_("計画名"),
+        max_length=200,
+        required=False,
+        help_text=_("空欄なら原資料の表題を計画名にします。"),
+    )
+    create_departments = forms.BooleanField(
+        label=_("部署マスタにない部署を新しく登録する"), required=False
+    )
+    replace = forms.BooleanField(label=_("同じ名前の計画があれば置き換える"), required=False)
+
+    parsed: ParsedPlan | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The formats are plugins: list the ones installed rather than a fixed text.
+        self.fields["file"].help_text = gettext(
+            "対応形式: %(formats)s。テキストは UTF-8（BOM付き・なし）または Shift_JIS で保存してください。"
+        ) % {"formats": _format_labels()}
+        self._describe_fields()
+
+    def clean(self):
+        data = super().clean()
+        uploaded = data.get("file")
+        if uploaded is None:
+            return data
+        limit = settings.PLAN_IMPORT_MAX_BYTES
+        if uploaded.size > limit:
+            self.add_error(
+                "file",
+                gettext("ファイルが大きすぎます（上限 %(limit)d MB）。")
+                % {"limit": limit // 1_000_000},
+            )
+            return data
+        content = uploaded.read()
+        uploaded.seek(0)
+        try:
+            self.parsed = parse_plan_file(content, uploaded.name)
+        except (PlanFormatError, DecodeError) as exc:
+            self.add_error("file", str(exc))
+            return data
+        name = (data.get("plan_name") or "").strip() or self.parsed.source_title.strip()
+        if not name:
+            self.add_error(
+                "plan_name", gettext("原資料に表題がありません。計画名を入力してください。")
+            )
+        data["plan_name"] = name[:200]
+        return data
+
+
+class PlanImportConfirmForm(AccessibleFormMixin, forms.Form):
+    create_departments = forms.BooleanField(
+        label=_("部署マスタにない部署を新しく登録する"), required=False
+    )
+    replace = forms.BooleanField(
+        label=_("同じ名前の計画があれば置き換える"),
+        required=False,
+        help_text=_("置き換えると、今ある計画とその取組はすべて削除されます。"),
+    )
+
+
+class PlanPublishForm(forms.Form):
+    published = forms.BooleanField(required=False)

@@ -1,0 +1,127 @@
+"""Create (or refresh) one demo user per role, with the departments they need.
+
+    python manage.py create_demo_users [--password PW] [--allow-production]
+
+Idempotent: departments are reused by name, users by username, roles are assigned only once;
+running it again resets the demo users' password. A known password on a production server is
+a hole, so with DEBUG off the command refuses unless --allow-production is given.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from hoshin.org.models import Department, DepartmentKind, Role, User
+from hoshin.org.services import department_create, user_assign_role
+
+DEFAULT_PASSWORD = "hoshin-demo"
+
+# (name, kind, parent name): the planning office sits in 総務課 行政管理係 as in the reform plan.
+DEPARTMENTS = [
+    ("総務部", DepartmentKind.BU, None),
+    ("総務課", DepartmentKind.KA, "総務部"),
+    ("行政管理係", DepartmentKind.KAKARI, "総務課"),
+    ("地域防災対策室", DepartmentKind.SHITSU, "総務部"),
+    ("財政課", DepartmentKind.KA, "総務部"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    display_name: str
+    role: str
+    department: str | None  # the user's own department (所属)
+    scoped: bool = False  # the role acts for that department only
+
+
+DEMO_USERS = [
+    DemoUser("demo-admin", "デモ システム管理者", Role.ADMIN, "行政管理係"),
+    DemoUser("demo-planning", "デモ 企画担当", Role.PLANNING_OFFICE, "行政管理係"),
+    DemoUser("demo-editor", "デモ 防災担当者", Role.DEPARTMENT_EDITOR, "地域防災対策室", True),
+    DemoUser("demo-head", "デモ 防災室長", Role.DEPARTMENT_HEAD, "地域防災対策室", True),
+    DemoUser("demo-committee", "デモ 外部評価委員", Role.COMMITTEE_MEMBER, None),
+    DemoUser("demo-viewer", "デモ 閲覧者", Role.VIEWER, "財政課"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create one demo user per role (idempotent) and print their usernames and password."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEFAULT_PASSWORD, help="password for all demo users"
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="run even with DEBUG off (the password is printed and well known)",
+        )
+
+    def handle(self, *args, password: str, allow_production: bool, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG is off: demo users with a known password do not belong on a production "
+                "server. Pass --allow-production if this really is a demo server."
+            )
+        if not password:
+            raise CommandError("--password must not be empty.")
+        with transaction.atomic():
+            departments = self._departments()
+            rows = [self._user(demo, departments, password) for demo in DEMO_USERS]
+        self._print_table(rows)
+
+    def _departments(self) -> dict[str, Department]:
+        found: dict[str, Department] = {}
+        for name, kind, parent_name in DEPARTMENTS:
+            parent = found.get(parent_name) if parent_name else None
+            # Reuse a department of that name, preferably under the expected parent.
+            candidates = Department.objects.current().filter(name=name).order_by("id")
+            existing = candidates.filter(parent=parent).first() or candidates.first()
+            if existing is None:
+                existing = department_create(name=name, kind=kind, parent=parent, by=None)
+                self.stdout.write(f"部署を作成: {existing.full_name}")
+            found[name] = existing
+        return found
+
+    def _user(self, demo: DemoUser, departments: dict[str, Department], password: str):
+        department = departments[demo.department] if demo.department else None
+        user = User.objects.filter(username=demo.username).first() or User(username=demo.username)
+        user.display_name = demo.display_name
+        user.department = department
+        user.is_active = True
+        user.is_staff = user.is_superuser = demo.role == Role.ADMIN
+        user.set_password(password)
+        user.save()
+        user_assign_role(
+            user=user, role=demo.role, department=department if demo.scoped else None, by=None
+        )
+        role_label = str(Role(demo.role).label)
+        if demo.scoped:
+            role_label += f"（{department.name}）"
+        return (demo.username, role_label, department.full_name if department else "—", password)
+
+    def _print_table(self, rows: list[tuple[str, str, str, str]]) -> None:
+        header = ("ユーザー名", "役割", "所属", "パスワード")
+        table = [header, *rows]
+        widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
+        for index, row in enumerate(table):
+            self.stdout.write(
+                "  ".join(
+                    _pad(cell, width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+            if index == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: East Asian wide characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
