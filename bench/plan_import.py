@@ -101,7 +101,9 @@ def main() -> None:
     time_import(5_000, "plan-5000")
     for name in ("plan-50", "plan-5000"):
         queries, size = plan_page_queries(name)
-        print(f"plan page {name[5:]:>5} actions: {queries} SQL queries, {size / 1024:,.0f} KiB HTML")
+        print(
+            f"plan page {name[5:]:>5} actions: {queries} SQL queries, {size / 1024:,.0f} KiB HTML"
+        )
 
 
 if __name__ == "__main__":

@@ -37,14 +37,15 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    # Not UTF-8. EUC-JP often decodes as CP932 without an error (and CP932 decoding of EUC-JP
+    # may fail anywhere), so ask charset-normalizer first to name the encoding correctly.
+    best = from_bytes(data[:65536], cp_isolation=["cp932", "euc_jp"]).best()
+    if best is not None and best.encoding == "euc_jp":
+        raise DecodeError(f"EUC-JPのファイルには対応していません。{ACCEPTED}で保存してください。")
     try:
-        text = data.decode("cp932")
+        return data.decode("cp932")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DecodeError(
             f"{line}行目: 文字コードを判別できません。{ACCEPTED}で保存してください。"
         ) from None
-    best = from_bytes(data[:65536], cp_isolation=["cp932", "euc_jp"]).best()
-    if best is not None and best.encoding == "euc_jp":
-        raise DecodeError(f"EUC-JPのファイルには対応していません。{ACCEPTED}で保存してください。")
-    return text

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from hoshin.org.models import Department
 from hoshin.plans.formats.base import (
@@ -146,6 +146,15 @@ def plan_tree(*, plan: Plan) -> list[TreeNode]:
 def plan_to_parsed(*, plan: Plan) -> ParsedPlan:
     """The plan as a ParsedPlan, the shape every exporter writes and every importer reads."""
     notes_by_action: dict[int, list[ParsedNote]] = defaultdict(list)
+    shared_names = _shared_department_names()
+
+    def department_label(line: ActionDepartment) -> str:
+        # A name two current departments share (総務課) is written with its parents
+        # (教育部総務課), so that re-importing the file matches the same department.
+        if line.department_id and line.department.name in shared_names:
+            return line.department.full_name
+        return line.label
+
     for note in Note.objects.filter(node__plan=plan, action__isnull=False).order_by("position"):
         notes_by_action[note.action_id].append(ParsedNote(term=note.term, body=note.body))
 
@@ -166,7 +175,7 @@ def plan_to_parsed(*, plan: Plan) -> ParsedPlan:
                     title=action.title,
                     number=action.number,
                     departments=[
-                        line.label
+                        department_label(line)
                         for line in action.responsibilities.all()
                         if line.valid_until_fy is None
                     ],
@@ -195,6 +204,12 @@ def plan_to_parsed(*, plan: Plan) -> ParsedPlan:
     )
 
 
-def plans_search_names(*, query: str) -> QuerySet[Plan]:
-    """Plans whose name contains ``query`` (back-office pickers)."""
-    return Plan.objects.filter(Q(name__icontains=query))
+def _shared_department_names() -> set[str]:
+    """Names borne by more than one current department."""
+    return set(
+        Department.objects.current()
+        .values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )

@@ -24,7 +24,7 @@ class PlanImportError(Exception):
     def __init__(self, message: str, *, details: list[str] | None = None):
         self.message = message
         self.details = details or []
-        super().__init__("\n".join([message, *details]))
+        super().__init__("\n".join([message, *self.details]))
 
 
 @dataclass
@@ -47,6 +47,7 @@ class ImportCheck:
     existing_plan: Plan | None
     nodes: int
     actions: int
+    too_long: list[str] = field(default_factory=list)
 
     def problems(self, *, create_departments: bool, replace: bool) -> list[str]:
         found = []
@@ -62,7 +63,7 @@ class ImportCheck:
             )
         for label, names in self.ambiguous_departments.items():
             found.append(f"部署名「{label}」が複数の部署に一致します: {'、'.join(names)}")
-        return found
+        return found + self.too_long
 
 
 def plan_import_check(*, parsed: ParsedPlan, name: str) -> ImportCheck:
@@ -77,7 +78,40 @@ def plan_import_check(*, parsed: ParsedPlan, name: str) -> ImportCheck:
         existing_plan=Plan.objects.filter(name=name).first(),
         nodes=sum(1 for _ in parsed.walk()),
         actions=len(parsed.all_actions()),
+        too_long=_too_long(parsed),
     )
+
+
+def _too_long(parsed: ParsedPlan) -> list[str]:
+    """Values longer than their database column, reported by source line before any write."""
+
+    def limit(model, field_name: str) -> int:
+        return model._meta.get_field(field_name).max_length
+
+    checks = []
+    for node in parsed.walk():
+        checks += [(node.line, "名称", node.title, limit(PlanNode, "title"))]
+        checks += [(node.line, "番号", node.number, limit(PlanNode, "number"))]
+        for action in node.actions:
+            checks += [(action.line, "取組名", action.title, limit(Action, "title"))]
+            checks += [(action.line, "番号", action.number, limit(Action, "number"))]
+            checks += [
+                (action.line, "主要事業", kp.title, limit(KeyProject, "title"))
+                for kp in action.key_projects
+            ]
+            checks += [
+                (action.line, "部署名", label, limit(Department, "name"))
+                for label in action.departments
+            ]
+            checks += [(action.line, "注記", n.term, limit(Note, "term")) for n in action.notes]
+        checks += [(node.line, "注記", n.term, limit(Note, "term")) for n in node.notes]
+    return [
+        f"{line}行目: {what}が長すぎます（{len(value)}文字、上限{maximum}文字）"
+        if line
+        else f"{what}が長すぎます（{len(value)}文字、上限{maximum}文字）: {value[:20]}…"
+        for line, what, value, maximum in checks
+        if len(value) > maximum
+    ]
 
 
 @transaction.atomic

@@ -1,8 +1,13 @@
-"""Plan import formats. Importing this package registers them, in detection order."""
+"""Plan import formats. Importing this package registers them; import order is detection order.
 
-from hoshin.plans.formats import (  # noqa: F401  (imported to register)
-    comprehensive_text,
-    json_tree,
-    reform_text,
-    tabular,
-)
+Formats recognised by file name (JSON, CSV, XLSX) come first; the text formats, which read the
+content, come after them so a CSV export is never mistaken for a text document.
+"""
+
+# isort: off
+from hoshin.plans.formats import json_tree  # noqa: F401
+from hoshin.plans.formats import tabular  # noqa: F401
+from hoshin.plans.formats import reform_text  # noqa: F401
+from hoshin.plans.formats import comprehensive_text  # noqa: F401
+
+# isort: on

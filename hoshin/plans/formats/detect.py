@@ -23,7 +23,7 @@ def parse_plan_file(data: bytes, filename: str, *, format_name: str | None = Non
     limit = settings.PLAN_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise PlanFormatError(
-            f"ファイルが大きすぎます（{len(data) / 1e6:.1f} MB、上限 {limit / 1e6:.0f} MB）。",
+            f"ファイルが大きすぎます（{len(data) / 2**20:.1f} MB、上限 {limit / 2**20:.0f} MB）。",
             filename=filename,
         )
     if format_name:
