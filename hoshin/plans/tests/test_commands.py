@@ -310,3 +310,37 @@ def test_process_export_writes_bytes_to_stdout(process_env, reform_file):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(b"PK\x03\x04")
+
+
+@pytest.mark.django_db
+def test_import_plan_sets_the_period_from_era_or_western_years(reform_seed_bytes, tmp_path):
+    path = tmp_path / "reform.txt"
+    path.write_bytes(reform_seed_bytes)
+    call_command(
+        "import_plan",
+        str(path),
+        "--plan",
+        "期間つき",
+        "--create-departments",
+        "--start-fy",
+        "令和5年度",
+        "--end-fy",
+        "2027",
+        stdout=io.StringIO(),
+    )
+    plan = Plan.objects.get(name="期間つき")
+    assert (plan.start_fy, plan.end_fy) == (2023, 2027)
+    assert plan.period_label == "令和5年度（2023年度）～令和9年度（2027年度）"
+
+
+@pytest.mark.django_db
+def test_import_plan_refuses_an_unreadable_or_reversed_period(reform_seed_bytes, tmp_path):
+    path = tmp_path / "reform.txt"
+    path.write_bytes(reform_seed_bytes)
+    with pytest.raises(CommandError, match="--start-fy: 「平成99年」は平成の期間"):
+        call_command("import_plan", str(path), "--plan", "p", "--start-fy", "平成99年")
+    with pytest.raises(CommandError, match="終了年度（2020）が開始年度（2023）より前"):
+        call_command(
+            "import_plan", str(path), "--plan", "p", "--start-fy", "R5", "--end-fy", "2020"
+        )
+    assert not Plan.objects.exists()

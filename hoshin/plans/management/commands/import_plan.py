@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from hoshin.lib.fiscal import format_fiscal_year_range
+from hoshin.lib.fiscal import FiscalYearError, format_fiscal_year_range, parse_fiscal_year
 from hoshin.org.selectors import departments_match
 from hoshin.plans.formats.base import (
     MARKER_LABELS,
@@ -55,6 +55,10 @@ class Command(BaseCommand):
             choices=[f.name for f in registered_formats()],
             help="形式を指定する（省略時は自動判別）",
         )
+        parser.add_argument(
+            "--start-fy", help="計画期間の開始年度（例: 2023、令和5年度、R5）。ファイルの値より優先"
+        )
+        parser.add_argument("--end-fy", help="計画期間の終了年度（例: 2027、令和9年度）")
 
     def execute(self, *args, **options):
         try:
@@ -73,6 +77,7 @@ class Command(BaseCommand):
             parsed = parse_plan_file(data, str(path), format_name=options["format_name"])
         except PlanFormatError as exc:
             raise CommandError(str(exc)) from None
+        self._apply_period(parsed, options["start_fy"], options["end_fy"])
         name = plan.strip()
         if dry_run:
             self._dry_run(parsed, name, create_departments=create_departments, replace=replace)
@@ -95,6 +100,23 @@ class Command(BaseCommand):
                 f"{path}: データベースに書き込めませんでした（{exc}）。データベースは変更していません。"
             ) from None
         self._report(parsed, summary, path=path, replaced=replacing)
+
+    def _apply_period(self, parsed, start: str | None, end: str | None) -> None:
+        """Staff may type either form (2023 / 令和5年度 / R5); the documents rarely state it."""
+        for option, text, attribute in (
+            ("--start-fy", start, "start_fy"),
+            ("--end-fy", end, "end_fy"),
+        ):
+            if text is None:
+                continue
+            try:
+                setattr(parsed, attribute, parse_fiscal_year(text))
+            except FiscalYearError as exc:
+                raise CommandError(f"{option}: {exc}") from None
+        if parsed.start_fy and parsed.end_fy and parsed.end_fy < parsed.start_fy:
+            raise CommandError(
+                f"計画期間の終了年度（{parsed.end_fy}）が開始年度（{parsed.start_fy}）より前です。"
+            )
 
     def _read(self, path: Path) -> bytes:
         try:
