@@ -212,7 +212,8 @@ def _problems(check: ImportCheck, *, create_departments: bool, replace: bool) ->
             )
             % {"label": label, "names": "、".join(names)}
         )
-    return problems
+    # Values too long for their column: the messages already name the line, not an option.
+    return problems + check.too_long
 
 
 def _format_label(name: str) -> str:

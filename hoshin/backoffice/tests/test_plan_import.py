@@ -215,7 +215,10 @@ def test_file_larger_than_limit_is_refused(planner_client, settings, test_plan_b
 @pytest.mark.parametrize("create_departments", [False, True])
 @pytest.mark.parametrize("replace", [False, True])
 @pytest.mark.parametrize("existing", [False, True])
-def test_preview_problems_agree_with_the_service(create_departments, replace, existing, zaisei):
+@pytest.mark.parametrize("too_long", [False, True])
+def test_preview_problems_agree_with_the_service(
+    create_departments, replace, existing, too_long, zaisei
+):
     make_department("財政課", parent=make_department("教育部"))  # 財政課 is now ambiguous
     if existing:
         make_plan("計画")
@@ -225,7 +228,13 @@ def test_preview_problems_agree_with_the_service(create_departments, replace, ex
             ParsedNode(
                 title="柱",
                 depth=0,
-                actions=[ParsedAction(text="取組", departments=["財政課", "未登録課", "全庁"])],
+                actions=[
+                    ParsedAction(
+                        text="取組",
+                        title="長" * 501 if too_long else "",
+                        departments=["財政課", "未登録課", "全庁"],
+                    )
+                ],
             )
         ],
     )
