@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from hoshin.plans.formats.base import ParsedAction, ParsedNode, ParsedPlan
 from hoshin.plans.formats.json_tree import default_level_name
-from hoshin.plans.formats.tabular import (
+from hoshin.plans.formats.tabular.columns import (
     COLUMNS,
     DATA_SHEET,
-    META_FIELDS,
     META_SHEET,
     CellError,
     format_challenges,
@@ -24,8 +23,8 @@ from hoshin.plans.formats.tabular import (
     format_key_projects,
     format_level_cell,
     format_notes,
-    metadata_items,
 )
+from hoshin.plans.formats.tabular.metadata import META_FIELDS, metadata_items
 
 CSV_ENCODINGS = ("utf-8-sig", "cp932")
 
@@ -102,7 +101,7 @@ class _Row:
 
 
 def table_rows(parsed: ParsedPlan) -> tuple[list[str], list[_Row]]:
-    """The header and the rows of the table layout (see ``formats/tabular.py``).
+    """The header and the rows of the table layout (see ``formats/tabular/columns.py``).
 
     Every row repeats its node's ancestors in the level columns. A node gets a row of its own
     when it has details (めざす姿 / 課題 / 目的 / 注記) or nothing else would create it.

@@ -10,10 +10,8 @@ import pytest
 from hoshin.plans.exporters import export_csv, export_xlsx
 from hoshin.plans.formats.base import ParsedKeyProject, ParsedNote, PlanFormatError
 from hoshin.plans.formats.detect import detect_format, parse_plan_file
-from hoshin.plans.formats.tabular import (
+from hoshin.plans.formats.tabular.columns import (
     CellError,
-    CsvFormat,
-    XlsxFormat,
     format_challenges,
     format_level_cell,
     format_notes,
@@ -23,6 +21,8 @@ from hoshin.plans.formats.tabular import (
     parse_notes,
     split_level_cell,
 )
+from hoshin.plans.formats.tabular.csv_format import CsvFormat
+from hoshin.plans.formats.tabular.xlsx_format import XlsxFormat
 from hoshin.plans.tests.sample_plans import HARD_CHARACTERS, full_plan, without_lines
 
 HEADER = "大項目,中項目,取組,取組名,番号,実施内容,担当課,主要事業"
