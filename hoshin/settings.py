@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hoshin.org",
     "hoshin.plans",
     "hoshin.portal",
+    "hoshin.evaluations",
     "hoshin.backoffice",
 ]
 
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoshin.portal.context_processors.site",
+                "hoshin.backoffice.context_processors.staff_nav",
             ],
         },
     },

@@ -1,0 +1,1 @@
+"""Reads of evaluation data. Public reads go through ``public.py`` only."""

@@ -1,0 +1,1 @@
+"""Writes to evaluation data. Every service validates, writes atomically and is audited."""
