@@ -181,7 +181,14 @@ def parse_value(sheet: EvaluationSheet, path: str, raw):
 
 def _indicator_value(field: str, raw):
     if field in ("baseline", "target", "actual"):
-        return parse_decimal(raw, allow_negative=True)
+        value = parse_decimal(raw, allow_negative=True)
+        # The column holds 4 decimals and 14 integer digits (QUANTITY): refuse rather than round
+        # (an Excel cell can carry 0.30000000000000004).
+        if value is not None and value != value.quantize(Decimal("0.0001")):
+            raise FieldError("小数第4位までで入力してください。")
+        if value is not None and abs(value) >= Decimal(10) ** 14:
+            raise FieldError("値が大きすぎます。")
+        return value
     if field == "kind":
         return _model_choice(raw, IndicatorKind.choices, "指標の種別") or IndicatorKind.OUTCOME
     if field == "direction":

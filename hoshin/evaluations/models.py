@@ -539,3 +539,49 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.day}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulk round trip (hoshin.evaluations.bulk): an uploaded workbook waiting to be applied.
+
+
+class SheetUpload(models.Model):
+    """A department's filled-in sheet workbook (XLSX or JSON), kept between preview and apply."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("確認待ち")
+        APPLIED = "applied", _("反映済み")
+        DISCARDED = "discarded", _("取消")
+
+    file = models.FileField(_("ファイル"), upload_to="sheet-uploads/%Y/%m/")
+    original_name = models.CharField(_("元のファイル名"), max_length=300)
+    cycle = models.ForeignKey(
+        EvaluationCycle,
+        verbose_name=_("評価年度"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("アップロードの画面で選んだ計画と年度（ファイルの内容と照合します）"),
+    )
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.PREVIEWED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登録者"),
+        on_delete=models.CASCADE,
+        related_name="sheet_uploads",
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("反映日時"), null=True, blank=True)
+    applied_sheets = models.PositiveIntegerField(_("反映したシート数"), default=0)
+    applied_fields = models.PositiveIntegerField(_("反映した項目数"), default=0)
+
+    class Meta:
+        verbose_name = _("評価シートの一括取込")
+        verbose_name_plural = _("評価シートの一括取込")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name

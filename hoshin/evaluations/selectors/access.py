@@ -23,6 +23,11 @@ def _descendants(department_ids: set[int]) -> set[int]:
     return found
 
 
+def department_units(*, department_ids: set[int]) -> set[int]:
+    """The departments with every unit below them (what one department's export covers)."""
+    return _descendants(set(department_ids))
+
+
 def departments_for_role(*, user, role: str) -> set[int]:
     """Ids of the departments (with their sub-units) for which ``user`` holds ``role``."""
     if not user.is_authenticated:

@@ -126,9 +126,14 @@ def _check_can_write(sheet: EvaluationSheet, *, by, expected_version: int) -> No
 
 
 def _locked(sheet: EvaluationSheet) -> EvaluationSheet:
+    # Indicators and costs come along: parsing, the diff and the write all read them (a bulk
+    # upload saves hundreds of sheets in a row). The sheet's lock guards them: every write
+    # to them locks the sheet first. ``of=("self",)``: PostgreSQL cannot lock the nullable
+    # side of the outer joins to department and action, and need not.
     return (
-        EvaluationSheet.objects.select_for_update()
+        EvaluationSheet.objects.select_for_update(of=("self",))
         .select_related("cycle__plan", "department", "action")
+        .prefetch_related("indicators", "costs")
         .get(pk=sheet.pk)
     )
 
