@@ -126,6 +126,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hoshin@localhost")
 
 HOSHIN_CITY_NAME = env_str("HOSHIN_CITY_NAME", "")
+# Where staff reach the site; links in e-mails are built on it.
+HOSHIN_BASE_URL = env_str("HOSHIN_BASE_URL", "http://127.0.0.1:8000")
+# Reminder e-mails: sheets due within this many days (and overdue ones) are listed; the
+# worker (manage.py run_scheduler) sends them once a day at this hour (0–23, TIME_ZONE).
+HOSHIN_REMINDER_DAYS_BEFORE = env_int("HOSHIN_REMINDER_DAYS_BEFORE", 3)
+HOSHIN_REMINDER_HOUR = env_int("HOSHIN_REMINDER_HOUR", 8)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from hoshin.evaluations.views.placeholder import not_ready
+from hoshin.evaluations.views import dashboard
 
 urlpatterns = [
-    path("dashboard/", not_ready, name="dashboard"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/sheets/", dashboard.dashboard_sheets, name="dashboard_sheets"),
 ]

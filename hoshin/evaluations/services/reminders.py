@@ -1,0 +1,264 @@
+"""Reminder e-mails: one digest a day to each person holding an overdue or soon-due sheet.
+
+Who holds a sheet depends on its stage: draft or returned → the department's editors,
+submitted → its heads, approved → the planning office. Sheets with no department (全庁 …)
+are the planning office's at every stage. A role on a 部 covers its 課 and 係, as everywhere
+in hoshin (``selectors.access``).
+
+"Soon" is ``settings.HOSHIN_REMINDER_DAYS_BEFORE`` days (3 unless configured). A ReminderLog
+row per person and day makes a second run on the same day send nothing; the row and the
+e-mail are written together, so a failed send leaves no row and the next run tries again.
+"""
+
+import datetime
+import logging
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hoshin.audit.services import audit_record
+from hoshin.evaluations.models import EvaluationSheet, ReminderLog, Stage
+from hoshin.lib.fiscal import format_date, format_fiscal_year
+from hoshin.org.models import Department, Role, RoleAssignment, User
+
+logger = logging.getLogger(__name__)
+
+EDITING = (Stage.DRAFT, Stage.RETURNED)
+# What the holder of a sheet in each stage has to do, for the e-mail.
+TODO = {
+    Stage.DRAFT: gettext_lazy("入力して提出してください"),
+    Stage.RETURNED: gettext_lazy("差し戻された内容を直して提出してください"),
+    Stage.SUBMITTED: gettext_lazy("内容を確認して承認（一次評価）してください"),
+    Stage.APPROVED: gettext_lazy("二次評価を行ってください"),
+}
+
+
+@dataclass
+class ReminderItem:
+    """One sheet in a digest."""
+
+    sheet: EvaluationSheet
+    due: datetime.date
+    today: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < self.today
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def days_over(self) -> int:
+        return -self.days_left
+
+    @property
+    def due_label(self) -> str:
+        return format_date(self.due)
+
+    @property
+    def fy_label(self) -> str:
+        return format_fiscal_year(self.sheet.cycle.fy, western=False)
+
+    @property
+    def department_label(self) -> str:
+        department = self.sheet.department
+        return department.name if department else _("担当課なし（企画担当）")
+
+    @property
+    def todo(self) -> str:
+        return TODO.get(self.sheet.stage, "")
+
+    @property
+    def url(self) -> str:
+        return absolute_url(reverse("evaluations:sheet", args=[self.sheet.pk]))
+
+
+@dataclass
+class Digest:
+    """Everything one person is reminded of today."""
+
+    user: User
+    items: list[ReminderItem] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[ReminderItem]:
+        return [item for item in self.items if item.overdue]
+
+    @property
+    def due_soon(self) -> list[ReminderItem]:
+        return [item for item in self.items if not item.overdue]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class ReminderReport:
+    today: datetime.date
+    days_before: int
+    dry_run: bool
+    sent: list[Digest] = field(default_factory=list)  # would be sent, in a dry run
+    already_sent: list[Digest] = field(default_factory=list)  # got today's digest before
+    no_email: list[Digest] = field(default_factory=list)
+    failed: list[tuple[Digest, str]] = field(default_factory=list)
+    unassigned: list[ReminderItem] = field(default_factory=list)  # nobody holds the role
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the site as staff reach it (HOSHIN_BASE_URL), for e-mails."""
+    return settings.HOSHIN_BASE_URL.rstrip("/") + path
+
+
+def reminder_days_before() -> int:
+    days = settings.HOSHIN_REMINDER_DAYS_BEFORE
+    if days < 0:
+        raise ImproperlyConfigured("HOSHIN_REMINDER_DAYS_BEFORE must be 0 or more")
+    return days
+
+
+def sheets_due(*, today: datetime.date, days_before: int):
+    """Sheets still waiting in a stage whose due date is past or within ``days_before`` days."""
+    limit = today + datetime.timedelta(days=days_before)
+    waiting = (
+        Q(stage__in=EDITING, cycle__submit_due__lte=limit)
+        | Q(stage=Stage.SUBMITTED, cycle__approve_due__lte=limit)
+        | Q(stage=Stage.APPROVED, cycle__review_due__lte=limit)
+    )
+    return (
+        EvaluationSheet.objects.filter(waiting)
+        .select_related("cycle__plan", "department", "action", "node")
+        .order_by("cycle__plan__name", "cycle__fy", "department__position", "pk")
+    )
+
+
+class _Holders:
+    """Who holds a sheet, from all role assignments read once (not a query per sheet)."""
+
+    def __init__(self):
+        self.parents = dict(Department.objects.values_list("pk", "parent_id"))
+        self.by_role: dict[tuple[str, int | None], list[User]] = defaultdict(list)
+        assignments = RoleAssignment.objects.filter(
+            role__in=[Role.DEPARTMENT_EDITOR, Role.DEPARTMENT_HEAD, Role.PLANNING_OFFICE],
+            user__is_active=True,
+        ).select_related("user")
+        for assignment in assignments:
+            self.by_role[(assignment.role, assignment.department_id)].append(assignment.user)
+
+    def _in_department(self, role: str, department_id: int) -> list[User]:
+        """Holders of ``role`` for the department or any unit above it (部 covers its 課)."""
+        users, seen = [], set()
+        while department_id is not None and department_id not in seen:
+            seen.add(department_id)
+            users += self.by_role.get((role, department_id), [])
+            department_id = self.parents.get(department_id)
+        return users
+
+    def of(self, sheet: EvaluationSheet) -> list[User]:
+        if sheet.department_id is None or sheet.stage == Stage.APPROVED:
+            users = self.by_role.get((Role.PLANNING_OFFICE, None), [])
+        elif sheet.stage in EDITING:
+            users = self._in_department(Role.DEPARTMENT_EDITOR, sheet.department_id)
+        else:
+            users = self._in_department(Role.DEPARTMENT_HEAD, sheet.department_id)
+        return list({user.pk: user for user in users}.values())
+
+
+def reminder_digests(
+    *, today: datetime.date, days_before: int
+) -> tuple[list[Digest], list[ReminderItem]]:
+    """Each holder's digest, and the sheets that nobody holds (no editor or head registered)."""
+    holders = _Holders()
+    digests: dict[int, Digest] = {}
+    unassigned = []
+    for sheet in sheets_due(today=today, days_before=days_before):
+        item = ReminderItem(sheet=sheet, due=sheet.cycle.due_for(sheet.stage), today=today)
+        users = holders.of(sheet)
+        if not users:
+            unassigned.append(item)
+        for user in users:
+            digests.setdefault(user.pk, Digest(user=user)).items.append(item)
+    for digest in digests.values():
+        digest.items.sort(key=lambda item: (item.due, item.sheet.pk))
+    ordered = sorted(digests.values(), key=lambda digest: digest.user.username)
+    return ordered, unassigned
+
+
+def reminder_message(*, digest: Digest, today: datetime.date) -> EmailMultiAlternatives:
+    """The digest as an e-mail: subject, text and HTML bodies from templates/evaluations/email."""
+    context = {
+        "user": digest.user,
+        "digest": digest,
+        "today": today,
+        "today_label": format_date(today),
+        "tasks_url": absolute_url(reverse("evaluations:tasks")),
+        "city_name": settings.HOSHIN_CITY_NAME,
+    }
+    subject = render_to_string("evaluations/email/reminder_subject.txt", context)
+    subject = " ".join(subject.split())
+    text = render_to_string("evaluations/email/reminder_body.txt", context)
+    html = render_to_string("evaluations/email/reminder_body.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[digest.user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def reminders_send(*, today: datetime.date, dry_run: bool = False) -> ReminderReport:
+    """Send today's digests (one per person per day); with ``dry_run`` only say who would get what."""
+    days_before = reminder_days_before()
+    report = ReminderReport(today=today, days_before=days_before, dry_run=dry_run)
+    digests, report.unassigned = reminder_digests(today=today, days_before=days_before)
+    done = set(
+        ReminderLog.objects.filter(day=today, user__in=[d.user for d in digests]).values_list(
+            "user_id", flat=True
+        )
+    )
+    for digest in digests:
+        if digest.user.pk in done:
+            report.already_sent.append(digest)
+        elif not digest.user.email:
+            report.no_email.append(digest)
+        elif dry_run:
+            report.sent.append(digest)
+        else:
+            _send(digest, today, report)
+    if report.sent and not dry_run:
+        audit_record(
+            actor=None,
+            verb="reminders.send",
+            summary=f"{today} の督促メールを {len(report.sent)} 通送信",
+            data={
+                "sent": [d.user.username for d in report.sent],
+                "no_email": [d.user.username for d in report.no_email],
+                "failed": [d.user.username for d, _error in report.failed],
+            },
+        )
+    return report
+
+
+def _send(digest: Digest, today: datetime.date, report: ReminderReport) -> None:
+    """Write the day's log row and send in one transaction: no row without an e-mail."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(user=digest.user, day=today, sheet_count=digest.count)
+            reminder_message(digest=digest, today=today).send()
+    except IntegrityError:
+        # Another run sent this person's digest a moment ago.
+        report.already_sent.append(digest)
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("reminder to %s failed: %s", digest.user.username, exc)
+        report.failed.append((digest, str(exc)))
+    else:
+        report.sent.append(digest)
