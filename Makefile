@@ -21,6 +21,7 @@ demo-data:
 	$(MANAGE) import_plan $(REFORM_SEED) --plan "$(REFORM_PLAN)" --create-departments --publish --replace
 	$(MANAGE) import_plan $(COMPREHENSIVE_SEED) --plan "$(COMPREHENSIVE_PLAN)" --create-departments --publish --replace
 	$(MANAGE) create_demo_users
+	$(MANAGE) seed_demo_evaluations --plan "$(REFORM_PLAN)"
 
 test: setup lint pytest
 

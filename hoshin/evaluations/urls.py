@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("hoshin.evaluations.views.bulk_urls")),
     path("", include("hoshin.evaluations.views.dashboard_urls")),
     path("", include("hoshin.evaluations.views.cycle_urls")),
+    path("", include("hoshin.evaluations.views.template_urls")),
 ]

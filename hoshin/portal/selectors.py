@@ -3,12 +3,15 @@
 Everything here only ever returns what citizens may see: published plans, their nodes and
 actions, and departments that are named by a published action or by a recorded
 reorganisation (a successor link must work even before the new department has actions).
+Evaluation results come only from hoshin.evaluations.selectors.public (published sheets).
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from hoshin.evaluations.selectors import public
+from hoshin.evaluations.selectors.public import NodeResult, PlanResults
 from hoshin.org.models import Department
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
@@ -124,3 +127,31 @@ def department_actions_by_plan(*, department: Department) -> list[PlanActions]:
         ]
         groups.setdefault(action.plan_id, PlanActions(plan=action.plan)).actions.append(action)
     return list(groups.values())
+
+
+def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
+    """The plan's tree with each node's evaluation results of the latest published year.
+
+    ``tree_node.results`` covers the node's own published sheets and everything below it; the
+    totals are summed from per-node aggregates (public.plan_results_public), not from sheets.
+    """
+    tree = plan_tree_public(plan=plan)
+    results = public.plan_results_public(plan=plan)
+
+    def roll_up(tree_node: TreeNode) -> NodeResult:
+        total = NodeResult()
+        own = results.by_node.get(tree_node.node.pk)
+        if own is not None:
+            total.add(own)
+        for child in tree_node.children:
+            total.add(roll_up(child))
+        tree_node.results = total
+        tree_node.grade_counts = results.distribution(total) if total.sheets else []
+        return total
+
+    plan_total = NodeResult()
+    for root in tree:
+        plan_total.add(roll_up(root))
+    results.total = plan_total
+    results.total_grade_counts = results.distribution(plan_total) if plan_total.sheets else []
+    return tree, results

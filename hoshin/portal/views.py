@@ -1,8 +1,10 @@
 """Public portal pages: no login, published data only, server-rendered (JavaScript optional).
 
-Every read goes through hoshin.plans.selectors / hoshin.portal.selectors; a draft plan, its
-nodes and its actions answer 404 exactly like ids that do not exist. The pages carry nothing
-user-specific (no messages, no session), so they may be cached publicly for a minute.
+Every read goes through hoshin.plans.selectors / hoshin.portal.selectors, and evaluation
+results through hoshin.evaluations.selectors.public (published sheets of published plans only);
+a draft plan, its nodes and its actions answer 404 exactly like ids that do not exist. The
+pages carry nothing user-specific (no messages, no session), so they may be cached publicly for
+a minute: publishing or withdrawing a result shows on the next uncached request.
 """
 
 from django.http import Http404
@@ -12,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from hoshin.evaluations.selectors import public as results_selectors
 from hoshin.org.models import Department
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
-from hoshin.portal import selectors
+from hoshin.portal import charts, selectors
 
 public_page = cache_control(public=True, max_age=60)
 
@@ -34,7 +37,7 @@ def plan_detail(request, plan_id: int):
         plan = plan_selectors.plan_get_published(plan_id=plan_id)
     except Plan.DoesNotExist:
         raise Http404(_("計画が見つかりません。")) from None
-    tree = selectors.plan_tree_public(plan=plan)
+    tree, results = selectors.plan_tree_with_results(plan=plan)
     plan.action_count = sum(root.action_count for root in tree)
     return render(
         request,
@@ -42,6 +45,7 @@ def plan_detail(request, plan_id: int):
         {
             "plan": plan,
             "tree": tree,
+            "results": results,
             "breadcrumbs": [(plan.name, plan.get_absolute_url())],
             "nav_section": "plans",
         },
@@ -60,6 +64,12 @@ def action_detail(request, action_id: int):
     plan = action.plan
     for node in nodes:
         node.plan = plan  # level names without a query per node
+    results = results_selectors.action_results_public(action=action)
+    indicator_charts = [
+        (series, chart)
+        for number, series in enumerate(results.series, start=1)
+        if (chart := charts.indicator_chart(series, chart_id=f"chart-{number}")) is not None
+    ]
     return render(
         request,
         "portal/action_detail.html",
@@ -68,6 +78,8 @@ def action_detail(request, action_id: int):
             "plan": plan,
             "nodes": nodes,
             "lines": list(action.responsibilities.all()),
+            "results": results,
+            "indicator_charts": indicator_charts,
             "breadcrumbs": [
                 (plan.name, plan.get_absolute_url()),
                 *((node.label, f"{plan.get_absolute_url()}#node-{node.pk}") for node in nodes),
@@ -120,6 +132,7 @@ def department_detail(request, department_id: int):
             "successors": lineage["successors"],
             "by_plan": by_plan,
             "action_count": sum(len(group.actions) for group in by_plan),
+            "results": results_selectors.department_results_public(department=department),
             "nav_section": "departments",
         },
     )

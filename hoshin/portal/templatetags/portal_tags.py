@@ -1,10 +1,13 @@
-"""Template filters for showing plan data to citizens: eras beside Western years, headings."""
+"""Template filters for showing plans and results to citizens: eras, headings, numbers."""
 
 import datetime
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext as _
 
 from hoshin.lib.fiscal import format_date, format_fiscal_year
+from hoshin.lib.numbers import NONE, format_amount, format_quantity, format_rate
 
 register = template.Library()
 
@@ -44,3 +47,47 @@ def next_heading_level(level: int) -> int:
     if stored depths skip a level.
     """
     return min(int(level) + 1, 6)
+
+
+# ---- numbers in evaluation results ---------------------------------------------------------
+# Printed as city documents print them (1,200 / △1,200 / －), with the symbols spelled out for
+# screen readers, which would otherwise read △ as "三角" and － as "マイナス".
+
+_NONE_HTML = '<span aria-hidden="true">－</span><span class="visually-hidden">{}</span>'
+
+
+def _spoken(text: str) -> str:
+    """Safe HTML for a formatted number (format_html / conditional_escape mark it safe)."""
+    if text == NONE:
+        return format_html(_NONE_HTML, _("なし"))
+    if text.startswith("△"):
+        return format_html(
+            '<span aria-hidden="true">△</span><span class="visually-hidden">{}</span>{}',
+            _("マイナス"),
+            text[1:],
+        )
+    return conditional_escape(text)
+
+
+@register.filter
+def amount(value) -> str:
+    """Money in 千円: ``1,200``, ``△1,200``, ``－`` when there is none."""
+    return _spoken(format_amount(value))
+
+
+@register.filter
+def quantity(value) -> str:
+    """An indicator value: ``1,234.5``, ``△12``, ``－``."""
+    return _spoken(format_quantity(value))
+
+
+@register.filter
+def rate(value) -> str:
+    """A ratio as a percentage: ``55.5%``."""
+    return _spoken(format_rate(value))
+
+
+@register.filter
+def plain_quantity(value) -> str:
+    """An indicator value as plain text (for SVG text and descriptions)."""
+    return format_quantity(value)

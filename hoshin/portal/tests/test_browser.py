@@ -45,20 +45,6 @@ REFORM_PLAN_NAME = "第6次行財政改革大綱に基づく実施計画"
 REFORM_SEED_NAME = "001_93b4eaf820d612a8.txt"
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (make setup)")
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: run `npm ci` in the project root (make setup)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def new_page(browser, *, viewport=DESKTOP, javascript=True):
     context = browser.new_context(viewport=viewport, locale="ja-JP", java_script_enabled=javascript)
     page = context.new_page()
