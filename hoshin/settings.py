@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "hoshin.plans",
     "hoshin.portal",
     "hoshin.evaluations",
+    "hoshin.voices",
+    "hoshin.surveys",
     "hoshin.backoffice",
 ]
 
@@ -79,8 +81,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the portal read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # WAL lets the portal read while an import writes; IMMEDIATE transactions and a busy
+    # timeout make concurrent writers (many citizens submitting at once) wait their turn
+    # instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -126,6 +132,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hoshin@localhost")
 
 HOSHIN_CITY_NAME = env_str("HOSHIN_CITY_NAME", "")
+
+# Citizens' voices: reply-by date in office days, spam limits of the public forms, retention.
+HOSHIN_REPLY_BUSINESS_DAYS = env_int("HOSHIN_REPLY_BUSINESS_DAYS", 10)
+HOSHIN_PUBLIC_FORM_RATE_LIMIT = env_int(
+    "HOSHIN_PUBLIC_FORM_RATE_LIMIT", 10
+)  # per address per hour; 0 = off
+HOSHIN_PERSONAL_DATA_RETENTION_YEARS = env_int("HOSHIN_PERSONAL_DATA_RETENTION_YEARS", 5)
 # Where staff reach the site; links in e-mails are built on it.
 HOSHIN_BASE_URL = env_str("HOSHIN_BASE_URL", "http://127.0.0.1:8000")
 # Reminder e-mails: sheets due within this many days (and overdue ones) are listed; the

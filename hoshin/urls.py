@@ -3,7 +3,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/voices/", include("hoshin.voices.urls_staff")),
+    path("staff/surveys/", include("hoshin.surveys.urls_staff")),
     path("staff/", include("hoshin.backoffice.urls")),
     path("staff/", include("hoshin.evaluations.urls")),
+    path("voices/", include("hoshin.voices.urls_public")),
+    path("surveys/", include("hoshin.surveys.urls_public")),
     path("", include("hoshin.portal.urls")),
 ]

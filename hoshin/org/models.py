@@ -180,6 +180,8 @@ class Role(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", _("部署の所属長（承認者）")
     COMMITTEE_MEMBER = "committee_member", _("外部評価委員")
     VIEWER = "viewer", _("閲覧者")
+    PUBLIC_HEARING = "public_hearing", _("広聴担当")
+    MAYOR_OFFICE = "mayor_office", _("市長公室（市長決裁）")
 
     @classmethod
     def department_scoped(cls) -> set[str]:

@@ -23,7 +23,7 @@ from hoshin.org.models import (
 )
 
 # Roles that always act for the whole city: a department on them would mean nothing.
-CITYWIDE_ONLY_ROLES = {Role.ADMIN, Role.PLANNING_OFFICE}
+CITYWIDE_ONLY_ROLES = {Role.ADMIN, Role.PLANNING_OFFICE, Role.PUBLIC_HEARING, Role.MAYOR_OFFICE}
 
 # Editable through ``department_update``; a change of name for a reorganisation goes through
 # ``department_reorganize`` instead, so that history keeps the old name.

@@ -1,0 +1,1 @@
+"""Writes to citizens' voices. Every service validates, writes atomically and is audited."""
