@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from hoshin.voices.views.placeholder import not_ready
+from hoshin.surveys.views import public
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("", not_ready, name="list"),
+    path("", public.survey_list, name="list"),
+    path("<int:survey_id>/", public.survey_answer, name="answer"),
+    path("<int:survey_id>/thanks/", public.survey_thanks, name="thanks"),
 ]
