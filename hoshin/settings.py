@@ -129,6 +129,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that hangs must not hold a web worker (acknowledgements are sent in requests).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hoshin@localhost")
 
 HOSHIN_CITY_NAME = env_str("HOSHIN_CITY_NAME", "")
@@ -139,6 +141,19 @@ HOSHIN_PUBLIC_FORM_RATE_LIMIT = env_int(
     "HOSHIN_PUBLIC_FORM_RATE_LIMIT", 10
 )  # per address per hour; 0 = off
 HOSHIN_PERSONAL_DATA_RETENTION_YEARS = env_int("HOSHIN_PERSONAL_DATA_RETENTION_YEARS", 5)
+# Failed status-page look-ups (receipt number + secret) per address per hour; 0 = off.
+HOSHIN_STATUS_LOOKUP_RATE_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_RATE_LIMIT", 10)
+# The client address for rate limits is REMOTE_ADDR. Behind a reverse proxy every request
+# comes from the proxy: set this only when the proxy itself sets X-Forwarded-For (the last
+# entry, the one the proxy appended, is used; entries further left are client-supplied).
+HOSHIN_TRUST_X_FORWARDED_FOR = env_bool("HOSHIN_TRUST_X_FORWARDED_FOR", False)
+# Attachments to a voice (JPEG, PNG, PDF; checked by content, not by name).
+HOSHIN_ATTACHMENT_MAX_BYTES = env_int("HOSHIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES = env_int("HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
+HOSHIN_ATTACHMENT_MAX_FILES = env_int("HOSHIN_ATTACHMENT_MAX_FILES", 5)
+# A voice form request larger than this is refused with 413 before it is read; smaller
+# oversized files are skipped while reading and reported on the form.
+HOSHIN_VOICE_REQUEST_MAX_BYTES = env_int("HOSHIN_VOICE_REQUEST_MAX_BYTES", 64 * 1024 * 1024)
 # Where staff reach the site; links in e-mails are built on it.
 HOSHIN_BASE_URL = env_str("HOSHIN_BASE_URL", "http://127.0.0.1:8000")
 # Reminder e-mails: sheets due within this many days (and overdue ones) are listed; the

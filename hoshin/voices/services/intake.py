@@ -1,14 +1,14 @@
 """Receiving a voice: one row, one receipt number without gaps, exactly once per submission."""
 
 import datetime
-import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 
 from hoshin.audit.services import audit_record
 from hoshin.lib.business_days import add_business_days
@@ -25,6 +25,10 @@ from hoshin.voices.models import (
 )
 
 _SECRET_SALT = "hoshin.voices.status-secret"
+# Writers copy the secret from paper or hear it on the phone: no 0/O, 1/I/L look-alikes,
+# and case does not matter.
+_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_SECRET_LENGTH = 10
 
 
 @dataclass
@@ -45,13 +49,21 @@ class Received:
     created: bool  # False when the same submission arrived again (double click, reload)
 
 
+def normalize_secret(secret: str) -> str:
+    """The secret as stored: upper case, without spaces or hyphens, full width made half width."""
+    text = unicodedata.normalize("NFKC", secret or "").upper()
+    return "".join(ch for ch in text if ch not in " -　")
+
+
 def secret_hash(secret: str) -> str:
-    return salted_hmac(_SECRET_SALT, secret).hexdigest()
+    return salted_hmac(_SECRET_SALT, normalize_secret(secret)).hexdigest()
 
 
 def secret_matches(*, voice: CitizenVoice, secret: str) -> bool:
     """True if ``secret`` is the one given at receipt (compared in constant time)."""
-    return bool(secret) and constant_time_compare(secret_hash(secret.strip()), voice.secret_hash)
+    return bool(normalize_secret(secret)) and constant_time_compare(
+        secret_hash(secret), voice.secret_hash
+    )
 
 
 def reply_due_for(received_on: datetime.date) -> datetime.date:
@@ -118,7 +130,7 @@ def voice_receive(
         existing = CitizenVoice.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return Received(voice=existing, secret="", created=False)
-    secret = secrets.token_urlsafe(9)
+    secret = get_random_string(_SECRET_LENGTH, allowed_chars=_SECRET_ALPHABET)
     try:
         with transaction.atomic():
             voice = CitizenVoice.objects.create(

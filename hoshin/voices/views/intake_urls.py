@@ -1,8 +1,10 @@
 from django.urls import path
 
-from hoshin.voices.views.placeholder import not_ready
+from hoshin.voices.views import intake
 
 urlpatterns = [
-    path("new/", not_ready, name="new"),
-    path("status/", not_ready, name="status"),
+    path("new/", intake.new, name="new"),
+    path("thanks/", intake.thanks, name="thanks_neutral"),
+    path("thanks/<uuid:key>/", intake.thanks, name="thanks"),
+    path("status/", intake.status, name="status"),
 ]

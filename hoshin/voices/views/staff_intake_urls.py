@@ -1,7 +1,8 @@
 from django.urls import path
 
-from hoshin.voices.views.placeholder import not_ready
+from hoshin.voices.views import staff_intake
 
 urlpatterns = [
-    path("new/", not_ready, name="new"),
+    path("new/", staff_intake.new, name="new"),
+    path("new/done/<uuid:key>/", staff_intake.done, name="intake_done"),
 ]
