@@ -7,4 +7,5 @@ app_name = "voices"
 urlpatterns = [
     path("", include("hoshin.voices.views.intake_urls")),
     path("", include("hoshin.voices.views.publication_urls")),
+    path("", include("hoshin.voices.views.ratings_urls")),
 ]

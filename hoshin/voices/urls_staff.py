@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("hoshin.voices.views.staff_intake_urls")),
     path("", include("hoshin.voices.views.handling_urls")),
     path("", include("hoshin.voices.views.stats_urls")),
+    path("", include("hoshin.voices.views.moderation_urls")),
 ]

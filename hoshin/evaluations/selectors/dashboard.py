@@ -3,8 +3,9 @@
 Every figure is computed by the database with aggregate queries (``values().annotate()``),
 grouped by department or by plan node. A fixed number of queries answers a year of any size:
 one for the sheets, one for the indicators and one for the cost lines, for this year and the
-year before. No Python loop ever runs over the sheets; loops run over groups (departments,
-nodes), whose number does not grow with the number of sheets.
+year before, and one for citizens' ratings of this year's results (voices.ResultRating). No
+Python loop ever runs over the sheets; loops run over groups (departments, nodes), whose
+number does not grow with the number of sheets.
 
 Grouping by node uses the ancestor of each sheet's node at the depth being shown, found with
 joins up the ``parent`` chain (``_ancestor_at``); the plan's depth bounds the number of joins.
@@ -100,6 +101,10 @@ class Figures:
     staff_cost_missing: bool = False
     effect_savings: Decimal | None = None
     effect_revenue: Decimal | None = None
+    # Citizens' satisfaction (1–5) with the published results (voices.ResultRating); this
+    # year only, filled by ``_ratings``.
+    rating_count: int = 0
+    rating_mean: float | None = None
 
     @property
     def total_cost(self) -> Decimal | None:
@@ -133,6 +138,11 @@ class Figures:
         self.staff_cost_missing = self.staff_cost_missing or other.staff_cost_missing
         if self.staff_cost_missing:
             self.staff_cost = None
+        if other.rating_count:
+            weighted = (self.rating_mean or 0) * self.rating_count
+            weighted += other.rating_mean * other.rating_count
+            self.rating_count += other.rating_count
+            self.rating_mean = weighted / self.rating_count
 
 
 @dataclass
@@ -352,6 +362,22 @@ def _rollup(
     return result
 
 
+def _ratings(*, cycle: EvaluationCycle, scope: Scope, result: dict) -> None:
+    """Mean and count of citizens' ratings per group key, added to ``result`` (one query).
+
+    Every score counts at once, whatever the moderation state of its comment.
+    """
+    sheets = scope.restrict(EvaluationSheet.objects.filter(cycle=cycle, ratings__isnull=False), "")
+    for row in (
+        sheets.annotate(group_key=scope.key(""))
+        .values("group_key")
+        .annotate(mean=Avg("ratings__score", output_field=FloatField()), rated=Count("ratings"))
+        .order_by()
+    ):
+        figures = result.setdefault(row["group_key"], Figures())
+        figures.rating_mean, figures.rating_count = row["mean"], row["rated"]
+
+
 def _whole(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal(1))
 
@@ -404,6 +430,7 @@ def dashboard_rollup(
         )
 
     current = rollup(cycle)
+    _ratings(cycle=cycle, scope=scope, result=current)
     previous = rollup(previous_cycle) if previous_cycle else {}
     if by == BY_NODE:
         rows = _node_rows(plan, node, current, previous)
