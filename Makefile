@@ -8,7 +8,7 @@ COMPREHENSIVE_SEED := $(SEEDS)/000_78a06c49d3f23c0e.txt
 REFORM_PLAN := 第6次行財政改革大綱に基づく実施計画
 COMPREHENSIVE_PLAN := 総合計画 自立できる自治体経営の推進
 
-.PHONY: setup demo demo-data test lint pytest bench run
+.PHONY: setup demo demo-data test lint pytest bench bench-evaluations run
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,8 @@ demo-data:
 	$(MANAGE) import_plan $(COMPREHENSIVE_SEED) --plan "$(COMPREHENSIVE_PLAN)" --create-departments --publish --replace
 	$(MANAGE) create_demo_users
 	$(MANAGE) seed_demo_evaluations --plan "$(REFORM_PLAN)"
+	$(MANAGE) seed_demo_voices --plan "$(REFORM_PLAN)"
+	$(MANAGE) seed_demo_surveys
 
 test: setup lint pytest
 
@@ -35,3 +37,7 @@ pytest:
 
 bench: setup
 	$(PY) bench/plan_import.py
+	$(PY) bench/evaluations.py
+
+bench-evaluations: setup
+	$(PY) bench/evaluations.py

@@ -351,13 +351,13 @@ class Indicator(models.Model):
 
     @property
     def progress_note(self) -> str:
-        """Why a rate is missing, in words a citizen understands."""
+        """Why a rate is missing: shown on public pages too, so it states a fact, not a to-do."""
         if self.target is None:
-            return str(_("目標値が未設定です"))
+            return str(_("目標値が設定されていません"))
         if self.actual is None:
-            return str(_("実績値が未入力です"))
+            return str(_("実績値がありません"))
         if self.baseline is None:
-            return str(_("基準値が未設定のため進捗率は算出できません"))
+            return str(_("基準値がないため進捗率は算出できません"))
         if self.target == self.baseline:
             return str(_("目標値が基準値と同じため進捗率は算出できません（維持目標）"))
         return ""

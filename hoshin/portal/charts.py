@@ -78,7 +78,7 @@ def _nice_step(span: float, steps: int = 4) -> float:
 
 
 def _value_text(value: Decimal | None, unit: str) -> str:
-    return f"{format_quantity(value)}{unit}" if value is not None else "未入力"
+    return f"{format_quantity(value)}{unit}" if value is not None else "なし"
 
 
 def _describe(series: IndicatorSeries) -> str:
@@ -148,7 +148,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
             )
             if value is None:
                 bar.missing = True
-                bar.label = "未入力"
+                bar.label = "なし"
                 bar.label_y = round(zero_y - 6, 1)
             else:
                 top = y_of(float(value))

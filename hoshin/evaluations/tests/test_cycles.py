@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from hoshin.audit.models import AuditEntry
-from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, Stage
+from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, StaffUnitCost, Stage
 from hoshin.evaluations.tests.factories import make_user, make_world, open_year, sheet_of
 from hoshin.lib.fiscal import fiscal_year_of
 from hoshin.org.models import Role
@@ -169,6 +169,21 @@ def test_list_shows_counts_by_stage_per_year(world, cycle):
     assert item["stages"] == [3, 0, 0, 0, 1, 0]
     html = response.content.decode()
     assert "令和7年度（2025年度）" in html and "<caption" in html
+
+
+def test_list_and_detail_link_to_the_template_of_the_plan_and_the_unit_costs(world, cycle):
+    client = client_for(world, "planner")
+    template_link = 'href="{}"'.format(reverse("evaluations:template_config", args=[world.plan.pk]))
+    unit_costs_link = 'href="{}"'.format(reverse("evaluations:unit_costs"))
+    html = client.get(reverse("evaluations:cycles")).content.decode()
+    assert template_link in html and unit_costs_link in html
+    detail = client.get(reverse("evaluations:cycle", args=[cycle.pk])).content.decode()
+    assert template_link in detail and unit_costs_link in detail
+    assert "管理画面" not in detail
+    assert "この年度の単価はまだありません" in detail
+    StaffUnitCost.objects.create(fy=cycle.fy, amount=8000)
+    detail = client.get(reverse("evaluations:cycle", args=[cycle.pk])).content.decode()
+    assert "この年度の単価はまだありません" not in detail and unit_costs_link in detail
 
 
 # --- due dates --------------------------------------------------------------------------------

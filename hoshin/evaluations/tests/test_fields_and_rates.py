@@ -66,9 +66,9 @@ def test_progress_rate_is_progress_from_baseline_towards_target():
     ("values", "note"),
     [
         ({"baseline": "50", "target": "50", "actual": "50"}, "維持目標"),
-        ({"baseline": "50", "target": None, "actual": None}, "目標値が未設定"),
-        ({"baseline": "50", "target": "60", "actual": None}, "実績値が未入力"),
-        ({"baseline": None, "target": "60", "actual": "30"}, "基準値が未設定"),
+        ({"baseline": "50", "target": None, "actual": None}, "目標値が設定されていません"),
+        ({"baseline": "50", "target": "60", "actual": None}, "実績値がありません"),
+        ({"baseline": None, "target": "60", "actual": "30"}, "基準値がないため"),
     ],
 )
 def test_undefined_rates_are_none_with_an_honest_reason(values, note):

@@ -6,7 +6,6 @@ reads the result on the portal. Needs /usr/bin/chromium and node_modules/axe-cor
 run with ``pytest -m browser``. Screenshots go to artifacts/screenshots/.
 """
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -22,19 +21,6 @@ from hoshin.evaluations.models import (
 from hoshin.evaluations.services.sheets import sheet_update
 from hoshin.evaluations.services.workflow import sheet_transition
 from hoshin.evaluations.tests.factories import COMPLETE_VALUES, make_world, open_year, sheet_of
-from hoshin.portal.tests.test_browser import (
-    AXE_JS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    PHONE,
-    axe_violations,
-    describe,
-    new_page,
-    screenshot,
-)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,29 +29,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module, closed when it ends.
-
-    Playwright's sync API allows one running instance per thread; the portal's tests keep a
-    session-wide one (hoshin/portal/tests/conftest.py), which starts after this module in a
-    normal run. TODO: one project-wide fixture in the root conftest.py for every app.
-    """
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (make setup)")
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: run `npm ci` in the project root (make setup)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser):
-    page = new_page(browser)
+def page(new_page):
+    page = new_page()
     # Fail loudly on script errors instead of silently falling back to the plain form.
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -104,7 +70,9 @@ def move(page, name: str, *, comment: str = "", review: str = "") -> None:
         form.get_by_role("button").click()
 
 
-def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(page, live_server):
+def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
+    page, live_server, screenshot
+):
     world = make_world()
     cycle = open_year(world)
     StaffUnitCost.objects.create(fy=cycle.fy, amount=Decimal(8000))
@@ -249,10 +217,10 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(page, l
     screenshot(page, "workspace-journey-portal-result")
 
 
-def test_without_javascript_the_save_button_saves(browser, live_server):
+def test_without_javascript_the_save_button_saves(new_page, live_server):
     world = make_world()
     hazard = sheet_of(open_year(world), world.bousai_action)
-    page = new_page(browser, javascript=False)
+    page = new_page(javascript=False)
     log_in(page, live_server.url, "editor")
     page.goto(live_server.url + reverse("evaluations:sheet", args=[hazard.pk]))
     page.get_by_label("対象（誰・何を）").fill("市民")
@@ -272,12 +240,12 @@ def test_without_javascript_the_save_button_saves(browser, live_server):
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_tasks_and_sheet_pages_pass_axe_wcag21_aa(browser, live_server, width):
+def test_tasks_and_sheet_pages_pass_axe_wcag21_aa(new_page, live_server, width, axe, screenshot):
     world = make_world()
     cycle = open_year(world)
     EvaluationCycle.objects.filter(pk=cycle.pk).update(submit_due="2020-06-30")  # overdue
     hazard = sheet_of(cycle, world.bousai_action)
-    page = new_page(browser, viewport=PHONE if width == "phone" else DESKTOP)
+    page = new_page(viewport=width)
     log_in(page, live_server.url, "editor")
     failures = []
     for name, url in (
@@ -300,9 +268,7 @@ def test_tasks_and_sheet_pages_pass_axe_wcag21_aa(browser, live_server, width):
             page.wait_for_selector("#sheet-form[data-autosave=error]")
             assert page.locator("#f-cost-actual-general-error").is_visible()
         screenshot(page, f"workspace-{name}-{width}")
-        violations = axe_violations(page)
-        if violations:
-            failures.append(f"--- {name} {url}\n{describe(violations)}")
+        failures += axe.findings(page, f"{name} ({width})")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -311,8 +277,6 @@ def test_tasks_and_sheet_pages_pass_axe_wcag21_aa(browser, live_server, width):
     history = reverse("evaluations:sheet_history", args=[hazard.pk])
     page.goto(live_server.url + history)
     screenshot(page, f"workspace-history-{width}")
-    violations = axe_violations(page)
-    if violations:
-        failures.append(f"--- history {history}\n{describe(violations)}")
+    failures += axe.findings(page, f"history ({width})")
     page.context.close()
-    assert not failures, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(failures)
+    assert not failures, axe.message(failures)

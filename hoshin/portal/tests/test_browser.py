@@ -6,19 +6,12 @@ with ``-m "not browser"``. Full-page screenshots go to artifacts/screenshots/ (g
 """
 
 import importlib
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from hoshin.plans.formats.base import PlanFormat
 from hoshin.portal.tests import factories as f
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run while
-# one is running unless told that the (single-threaded) test knows what it is doing.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,83 +19,13 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 REFORM_PLAN_NAME = "第6次行財政改革大綱に基づく実施計画"
 REFORM_SEED_NAME = "001_93b4eaf820d612a8.txt"
 
 
-def new_page(browser, *, viewport=DESKTOP, javascript=True):
-    context = browser.new_context(viewport=viewport, locale="ja-JP", java_script_enabled=javascript)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    # The portal must work on a closed network: any request off the test server is a bug.
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_()
-            if route.request.url.startswith(("http://localhost", "http://127.0.0.1"))
-            else route.abort()
-        ),
-    )
-    return page
-
-
 @pytest.fixture
-def page(browser):
-    page = new_page(browser)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def phone_page(browser):
-    page = new_page(browser, viewport=PHONE)
-    yield page
-    page.context.close()
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(content=AXE_JS.read_text())
-    return page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
-                nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html,
-                                          summary: n.failureSummary})),
-            }));
-        }""",
-        AXE_TAGS,
-    )
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    at {node['target']}: {node['html'][:160]}")
-            lines.append("      " + (node["summary"] or "").replace("\n", "\n      "))
-    return "\n".join(lines)
+def page(new_page):
+    return new_page()
 
 
 def sample_pages(sample) -> dict[str, str]:
@@ -120,31 +43,29 @@ def sample_pages(sample) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_every_page_passes_axe_wcag21_aa(browser, live_server, width):
+def test_every_page_passes_axe_wcag21_aa(new_page, live_server, width, axe, screenshot):
     sample = f.reform_sample()
     f.draft_sample(shared_department=sample.disaster)
-    page = new_page(browser, viewport=DESKTOP if width == "desktop" else PHONE)
+    page = new_page(viewport=width)
     failures = []
     for name, path in sample_pages(sample).items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, name
         assert page.evaluate("document.documentElement.lang") == "ja"
         screenshot(page, f"{name}-{width}")
-        violations = axe_violations(page)
-        if violations:
-            failures.append(f"--- {name} ({width}) {path}\n{describe(violations)}")
+        failures += axe.findings(page, f"{name} ({width})")
         if width == "phone":
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px at 390px"
     page.context.close()
-    assert not failures, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(failures)
+    assert not failures, axe.message(failures)
 
 
-def test_plan_page_with_javascript_off_is_complete_and_passes_axe(browser, live_server):
+def test_plan_page_with_javascript_off_is_complete_and_passes_axe(new_page, live_server):
     sample = f.reform_sample()
-    page = new_page(browser, javascript=False)
+    page = new_page(javascript=False)
     page.goto(live_server.url + sample.plan.get_absolute_url())
     assert page.get_by_role("button").count() == 0
     assert page.locator("details:not([open])").count() == 0
@@ -189,7 +110,9 @@ def test_enter_on_a_summary_toggles_its_node(page, live_server):
     assert page.get_by_role("link", name=f.HAZARD_MAP_TEXT).is_visible()
 
 
-def test_expand_and_collapse_all_buttons_and_print_shows_everything(page, live_server):
+def test_expand_and_collapse_all_buttons_and_print_shows_everything(
+    page, live_server, axe, screenshot
+):
     sample = f.reform_sample()
     page.goto(live_server.url + sample.plan.get_absolute_url())
     hazard_link = page.get_by_role("link", name=f.HAZARD_MAP_TEXT)
@@ -206,8 +129,7 @@ def test_expand_and_collapse_all_buttons_and_print_shows_everything(page, live_s
     page.get_by_role("button", name="すべて開く").click()
     assert page.locator("details:not([open])").count() == 0
     assert hazard_link.is_visible()
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    axe.assert_clean(page)
 
 
 def test_table_of_contents_link_opens_a_collapsed_node(page, live_server):
@@ -222,14 +144,14 @@ def test_table_of_contents_link_opens_a_collapsed_node(page, live_server):
     assert pillar.locator("summary").first.is_visible()
 
 
-def test_axe_harness_reports_a_planted_violation(page, live_server):
+def test_axe_harness_reports_a_planted_violation(page, live_server, axe):
     """Guards the checks above: a page with a missing alt text must not pass."""
     f.reform_sample()
     page.goto(live_server.url + "/")
     page.evaluate(
         "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')"
     )
-    assert "image-alt" in [violation["id"] for violation in axe_violations(page)]
+    assert "image-alt" in [violation["id"] for violation in axe.violations(page)]
 
 
 # ---- a citizen's journey -----------------------------------------------------------------
@@ -255,7 +177,7 @@ def walk_journey(page, base_url: str, *, plan_name: str, own: list[str], others:
     return page
 
 
-def test_new_user_journey_finds_the_departments_actions(page, live_server):
+def test_new_user_journey_finds_the_departments_actions(page, live_server, screenshot):
     sample = f.reform_sample()
     f.draft_sample(shared_department=sample.disaster)
     walk_journey(
@@ -280,7 +202,9 @@ def reform_format_registered() -> bool:
     )
 
 
-def test_new_user_journey_on_the_imported_reform_seed(page, live_server, reform_seed_bytes):
+def test_new_user_journey_on_the_imported_reform_seed(
+    page, live_server, reform_seed_bytes, axe, screenshot
+):
     if not reform_format_registered():
         pytest.skip(
             "the reform-text import format (hoshin.plans.formats.reform_text) is not written yet"
@@ -298,5 +222,4 @@ def test_new_user_journey_on_the_imported_reform_seed(page, live_server, reform_
         others=[f.SECRETARY_TEXT, f.TRAFFIC_TEXT],
     )
     screenshot(page, "journey-seed-department-desktop")
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    axe.assert_clean(page)

@@ -1,11 +1,9 @@
 """Published evaluation results in a real browser: axe-core (WCAG 2.1 A/AA), phone width, no
 JavaScript, the SVG charts' accessible names; and the planning office's template page.
 
-Same harness as test_browser.py (Debian chromium, axe-core from node_modules, no request may
-leave the test server). Screenshots go to artifacts/screenshots/results-*.png.
+The harness is the root conftest.py's (one Debian chromium, axe-core from node_modules, no
+request may leave the test server). Screenshots go to artifacts/screenshots/results-*.png.
 """
-
-import os
 
 import pytest
 from django.urls import reverse
@@ -17,16 +15,6 @@ from hoshin.evaluations.services.workflow import sheet_transition, sheets_publis
 from hoshin.evaluations.tests.factories import COMPLETE_VALUES, TODAY, make_user, sheet_of
 from hoshin.org.models import Role
 from hoshin.portal.tests import factories as f
-from hoshin.portal.tests.test_browser import (
-    DESKTOP,
-    PHONE,
-    axe_violations,
-    describe,
-    new_page,
-    screenshot,
-)
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [
     pytest.mark.browser,
@@ -110,16 +98,14 @@ def result_pages(sample) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_result_pages_pass_axe_wcag21_aa(browser, live_server, width):
+def test_result_pages_pass_axe_wcag21_aa(new_page, live_server, width, axe, screenshot):
     sample, _ = results_sample()
-    page = new_page(browser, viewport=DESKTOP if width == "desktop" else PHONE)
+    page = new_page(viewport=width)
     failures = []
     for name, url in result_pages(sample).items():
         page.goto(live_server.url + url)
         assert page.locator("h1").count() == 1, name
-        violations = axe_violations(page)
-        if violations:
-            failures.append(f"{name} ({width}):\n{describe(violations)}")
+        failures += axe.findings(page, f"{name} ({width})")
         screenshot(page, f"results-{name}-{width}")
         if width == "phone":
             overflow = page.evaluate(
@@ -127,12 +113,12 @@ def test_result_pages_pass_axe_wcag21_aa(browser, live_server, width):
             )
             assert overflow <= 0, f"{name}: page scrolls sideways by {overflow}px at 390px"
     page.context.close()
-    assert not failures, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(failures)
+    assert not failures, axe.message(failures)
 
 
-def test_charts_have_accessible_names_and_tables_without_javascript(browser, live_server):
+def test_charts_have_accessible_names_and_tables_without_javascript(new_page, live_server):
     sample, _ = results_sample()
-    page = new_page(browser, javascript=False)
+    page = new_page(javascript=False)
     page.goto(live_server.url + sample.hazard_map.get_absolute_url())
     chart = page.get_by_role("img", name="説明会の開催回数の目標値と実績値の推移（単位：回）")
     assert chart.is_visible()
@@ -149,14 +135,14 @@ def test_charts_have_accessible_names_and_tables_without_javascript(browser, liv
         "link", name="令和6年度（2024年度）"
     ).click()
     assert page.evaluate("location.hash") == "#result-2024"
-    heading = page.get_by_role("heading", name="令和6年度（2024年度）の評価結果")
+    heading = page.get_by_role("heading", name="令和6年度（2024年度）の評価結果", exact=True)
     assert heading.is_visible()
     page.context.close()
 
 
-def test_wide_result_tables_scroll_inside_a_keyboard_reachable_region(browser, live_server):
+def test_wide_result_tables_scroll_inside_a_keyboard_reachable_region(new_page, live_server):
     sample, _ = results_sample()
-    page = new_page(browser, viewport=PHONE)
+    page = new_page(viewport="phone")
     page.goto(live_server.url + sample.hazard_map.get_absolute_url())
     region = page.get_by_role("region", name="令和7年度（2025年度）の指標")
     assert region.get_attribute("tabindex") == "0"
@@ -168,27 +154,24 @@ def test_wide_result_tables_scroll_inside_a_keyboard_reachable_region(browser, l
     page.context.close()
 
 
-def test_template_page_for_the_planning_office_passes_axe(browser, live_server):
+def test_template_page_for_the_planning_office_passes_axe(new_page, live_server, axe, screenshot):
     sample, _ = results_sample()
-    page = new_page(browser)
+    page = new_page()
     page.goto(live_server.url + reverse("backoffice:login"))
     page.get_by_label("ユーザー名").fill("planner")
     page.get_by_label("パスワード").fill("pw")
     page.get_by_role("button", name="ログイン").click()
     page.goto(live_server.url + reverse("evaluations:template_config", args=[sample.plan.pk]))
     assert page.get_by_role("heading", level=1).inner_text() == "評価シートの様式"
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    axe.assert_clean(page, "template")
     screenshot(page, "results-template-config-desktop")
     # A duplicated code is reported at its field, and the page still passes.
     page.get_by_label("総合評価の区分").fill("A|優\nA|良")
     page.get_by_role("button", name="様式を保存する").click()
     assert page.get_by_text("2件目: コード「A」が1件目と重複しています。").first.is_visible()
     assert page.get_by_label("総合評価の区分").get_attribute("aria-invalid") == "true"
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    axe.assert_clean(page, "template with an error")
     screenshot(page, "results-template-config-error-desktop")
     page.goto(live_server.url + reverse("evaluations:unit_costs"))
-    violations = axe_violations(page)
-    assert not violations, describe(violations)
+    axe.assert_clean(page, "unit costs")
     page.context.close()
