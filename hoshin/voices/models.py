@@ -149,6 +149,12 @@ class CitizenVoice(models.Model):
     secret_hash = models.CharField(_("照会キー（ハッシュ）"), max_length=128)
     submission_key = models.UUIDField(_("送信キー"), null=True, blank=True, unique=True)
     answered_at = models.DateTimeField(_("回答日時"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("対応終了日時"),
+        null=True,
+        blank=True,
+        help_text=_("回答済み・回答なしで終了・回送のいずれかになった日時（保存期間の起算日）"),
+    )
     personal_data_deleted_at = models.DateTimeField(_("個人情報の削除日時"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -179,6 +185,11 @@ class CitizenVoice(models.Model):
     @property
     def receipt_number(self) -> str:
         return format_receipt_number(self.fy, self.number)
+
+    @property
+    def is_open(self) -> bool:
+        """The city still owes the writer something (see VoiceStatus.open)."""
+        return self.status in VoiceStatus.open()
 
 
 def format_receipt_number(fy: int, number: int) -> str:
@@ -264,6 +275,7 @@ class VoiceReply(models.Model):
     class Method(models.TextChoices):
         EMAIL = "email", _("電子メール")
         LETTER = "letter", _("文書（郵送）")
+        OTHER = "other", _("その他（電話・窓口で回答、または連絡先なし）")
 
     voice = models.OneToOneField(
         CitizenVoice, verbose_name=_("市民の声"), on_delete=models.CASCADE, related_name="reply"
@@ -330,6 +342,7 @@ class VoicePublication(models.Model):
         on_delete=models.CASCADE,
         related_name="publication",
     )
+    title = models.CharField(_("件名（公表用）"), max_length=200, blank=True)
     summary = models.TextField(_("要旨（公表用）"))
     reply_text = models.TextField(_("回答（公表用）"))
     answering_department = models.ForeignKey(
@@ -360,6 +373,59 @@ class VoicePublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voice.receipt_number}（公表）"
+
+
+class VoiceNotification(models.Model):
+    """One e-mail telling a writer that an action linked to their voice has a published result.
+
+    There is never a second for the same voice and sheet (closing the loop, services/loop.py).
+    """
+
+    voice = models.ForeignKey(
+        CitizenVoice,
+        verbose_name=_("市民の声"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    sheet = models.ForeignKey(
+        "evaluations.EvaluationSheet",
+        verbose_name=_("評価シート"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("送信日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("評価結果公表の通知")
+        verbose_name_plural = _("評価結果公表の通知")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["voice", "sheet"], name="voice_notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voice.receipt_number} → {self.sheet_id}"
+
+
+class VoiceReminderLog(models.Model):
+    """One reminder digest about overdue or soon-due voices to one person on one day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("宛先"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("日付"))
+    voice_count = models.PositiveIntegerField(_("件数"))
+    sent_at = models.DateTimeField(_("送信日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("市民の声の督促メール")
+        verbose_name_plural = _("市民の声の督促メール")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="voice_reminder_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"
 
 
 class PersonalDataView(models.Model):

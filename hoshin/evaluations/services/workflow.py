@@ -133,7 +133,16 @@ def sheet_transition(
         if missing:
             raise WorkflowError("提出する前に入力してください: " + "、".join(missing))
     _move(sheet, transition.target, by=by, comment=comment, review_comment=review_comment)
+    if transition.target == Stage.PUBLISHED:
+        _results_published([sheet.pk])
     return sheet
+
+
+def _results_published(sheet_ids: list[int]) -> None:
+    """Closing the loop: e-mail writers of voices linked to these sheets, after the commit."""
+    from hoshin.voices.services.loop import on_sheets_published  # voices builds on evaluations
+
+    on_sheets_published(sheet_ids)
 
 
 def _move(sheet: EvaluationSheet, target: str, *, by, comment: str, review_comment=None) -> None:
@@ -179,6 +188,7 @@ def sheets_publish(*, cycle: EvaluationCycle, by, department=None) -> int:
         SheetTransition(sheet_id=pk, from_stage=Stage.FINAL, to_stage=Stage.PUBLISHED, by=by)
         for pk in ids
     )
+    _results_published(ids)
     audit_record(
         actor=by,
         verb="cycle.publish",

@@ -34,6 +34,8 @@ def test_creates_one_user_per_role_with_departments():
         "demo-head",
         "demo-committee",
         "demo-viewer",
+        "demo-hearing",
+        "demo-mayor-office",
     }
     roles = {a.user.username: (a.role, a.department) for a in RoleAssignment.objects.all()}
     bousai = Department.objects.get(name="地域防災対策室")
@@ -42,6 +44,13 @@ def test_creates_one_user_per_role_with_departments():
     assert roles["demo-planning"] == (Role.PLANNING_OFFICE, None)
     assert roles["demo-committee"] == (Role.COMMITTEE_MEMBER, None)
     assert roles["demo-viewer"] == (Role.VIEWER, None)
+    assert roles["demo-hearing"] == (Role.PUBLIC_HEARING, None)
+    assert roles["demo-mayor-office"] == (Role.MAYOR_OFFICE, None)
+    hearing = Department.objects.get(name="広聴広報課")
+    assert hearing.full_name == "市長公室広聴広報課"
+    assert users["demo-hearing"].department == hearing
+    assert user_has_role(user=users["demo-hearing"], role=Role.PUBLIC_HEARING)
+    assert not user_has_role(user=users["demo-editor"], role=Role.PUBLIC_HEARING)
 
     admin = users["demo-admin"]
     assert admin.is_superuser and admin.is_staff
@@ -89,4 +98,4 @@ def test_refuses_without_debug(settings):
         run()
     assert not User.objects.exists()
     run("--allow-production")
-    assert User.objects.count() == 6
+    assert User.objects.count() == 8

@@ -1,7 +1,10 @@
+"""Public URLs of published voices (namespace ``voices``)."""
+
 from django.urls import path
 
-from hoshin.voices.views.placeholder import not_ready
+from hoshin.voices.views import publication
 
 urlpatterns = [
-    path("", not_ready, name="published_list"),
+    path("", publication.published_list, name="published_list"),
+    path("<int:publication_id>/", publication.published_detail, name="published_detail"),
 ]

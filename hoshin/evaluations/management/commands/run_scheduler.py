@@ -2,8 +2,10 @@
 
     manage.py run_scheduler [--hour H] [--once] [--max-sleep SECONDS]
 
-Today it has one job: the reminder e-mails (``send_reminders``), once a day at
-HOSHIN_REMINDER_HOUR o'clock local time (TIME_ZONE, Asia/Tokyo), 8 unless configured.
+Its jobs run once a day at HOSHIN_REMINDER_HOUR o'clock local time (TIME_ZONE, Asia/Tokyo),
+8 unless configured: the reminder e-mails (``send_reminders``), and for citizens' voices the
+reminders (``send_voice_reminders``), the results notices (``notify_voice_writers``) and the
+retention job (``purge_personal_data``).
 
 - Started (or restarted) after that hour on a day whose run has not happened yet, it runs at
   once. That can never double an e-mail: ReminderLog allows one digest per person and day.
@@ -57,14 +59,35 @@ def send_reminders_job(day: datetime.date) -> bool:
     return not report.failed
 
 
+def voice_jobs() -> list[tuple[str, Callable[[datetime.date], bool]]]:
+    """The citizens' voices jobs (hoshin.voices): reminders, closing the loop, retention."""
+    from hoshin.voices.services.loop import voices_notify_results
+    from hoshin.voices.services.reminders import voice_reminders_send
+    from hoshin.voices.services.retention import personal_data_purge
+
+    def reminders(day: datetime.date) -> bool:
+        return not voice_reminders_send(today=day).failed
+
+    def notify(day: datetime.date) -> bool:
+        return not voices_notify_results().failed
+
+    def purge(day: datetime.date) -> bool:
+        personal_data_purge(today=day)
+        return True
+
+    return [
+        ("send_voice_reminders", reminders),
+        ("notify_voice_writers", notify),
+        ("purge_personal_data", purge),
+    ]
+
+
 def scheduled_jobs(*, hour: int | None = None) -> list[Job]:
     """Every scheduled job of hoshin. Add a job here and in docs/scheduled-jobs.md."""
+    hour = settings.HOSHIN_REMINDER_HOUR if hour is None else hour
     return [
-        Job(
-            "send_reminders",
-            settings.HOSHIN_REMINDER_HOUR if hour is None else hour,
-            send_reminders_job,
-        ),
+        Job("send_reminders", hour, send_reminders_job),
+        *(Job(name, hour, run) for name, run in voice_jobs()),
     ]
 
 

@@ -26,6 +26,9 @@ DEPARTMENTS = [
     ("行政管理係", DepartmentKind.KAKARI, "総務課"),
     ("地域防災対策室", DepartmentKind.SHITSU, "総務部"),
     ("財政課", DepartmentKind.KA, "総務部"),
+    # Citizens' voices: the public-hearing office (広聴) under the mayor's office (市長公室).
+    ("市長公室", DepartmentKind.SHITSU, None),
+    ("広聴広報課", DepartmentKind.KA, "市長公室"),
 ]
 
 
@@ -45,6 +48,8 @@ DEMO_USERS = [
     DemoUser("demo-head", "デモ 防災室長", Role.DEPARTMENT_HEAD, "地域防災対策室", True),
     DemoUser("demo-committee", "デモ 外部評価委員", Role.COMMITTEE_MEMBER, None),
     DemoUser("demo-viewer", "デモ 閲覧者", Role.VIEWER, "財政課"),
+    DemoUser("demo-hearing", "デモ 広聴担当", Role.PUBLIC_HEARING, "広聴広報課"),
+    DemoUser("demo-mayor-office", "デモ 市長公室", Role.MAYOR_OFFICE, "市長公室"),
 ]
 
 
