@@ -8,26 +8,33 @@ in hoshin (``selectors.access``).
 "Soon" is ``settings.HOSHIN_REMINDER_DAYS_BEFORE`` days (3 unless configured). A ReminderLog
 row per person and day makes a second run on the same day send nothing; the row and the
 e-mail are written together, so a failed send leaves no row and the next run tries again.
+
+The digest, the report and the once-a-day sending are shared with the voices' reminders
+(hoshin.lib.digests); this module says who holds which sheet and what the e-mail says.
 """
 
 import datetime
 import logging
-import smtplib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet, ReminderLog, Stage
+from hoshin.lib.digests import (
+    Digest,
+    DigestReport,
+    DueDates,
+    absolute_url,
+    digest_send,
+    render_email,
+)
 from hoshin.lib.fiscal import format_date, format_fiscal_year
 from hoshin.org.models import Department, Role, RoleAssignment, User
 
@@ -44,28 +51,12 @@ TODO = {
 
 
 @dataclass
-class ReminderItem:
+class ReminderItem(DueDates):
     """One sheet in a digest."""
 
     sheet: EvaluationSheet
     due: datetime.date
     today: datetime.date
-
-    @property
-    def overdue(self) -> bool:
-        return self.due < self.today
-
-    @property
-    def days_left(self) -> int:
-        return (self.due - self.today).days
-
-    @property
-    def days_over(self) -> int:
-        return -self.days_left
-
-    @property
-    def due_label(self) -> str:
-        return format_date(self.due)
 
     @property
     def fy_label(self) -> str:
@@ -83,50 +74,6 @@ class ReminderItem:
     @property
     def url(self) -> str:
         return absolute_url(reverse("evaluations:sheet", args=[self.sheet.pk]))
-
-
-@dataclass
-class Digest:
-    """Everything one person is reminded of today."""
-
-    user: User
-    items: list[ReminderItem] = field(default_factory=list)
-
-    @property
-    def overdue(self) -> list[ReminderItem]:
-        return [item for item in self.items if item.overdue]
-
-    @property
-    def due_soon(self) -> list[ReminderItem]:
-        return [item for item in self.items if not item.overdue]
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
-
-
-@dataclass
-class ReminderReport:
-    today: datetime.date
-    days_before: int
-    dry_run: bool
-    sent: list[Digest] = field(default_factory=list)  # would be sent, in a dry run
-    already_sent: list[Digest] = field(default_factory=list)  # got today's digest before
-    no_email: list[Digest] = field(default_factory=list)
-    failed: list[tuple[Digest, str]] = field(default_factory=list)
-    unassigned: list[ReminderItem] = field(default_factory=list)  # nobody holds the role
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site as staff reach it (HOSHIN_BASE_URL), for e-mails."""
-    return settings.HOSHIN_BASE_URL.rstrip("/") + path
-
-
-def reminder_days_before() -> int:
-    days = settings.HOSHIN_REMINDER_DAYS_BEFORE
-    if days < 0:
-        raise ImproperlyConfigured("HOSHIN_REMINDER_DAYS_BEFORE must be 0 or more")
-    return days
 
 
 def sheets_due(*, today: datetime.date, days_before: int):
@@ -178,10 +125,10 @@ class _Holders:
 
 def reminder_digests(
     *, today: datetime.date, days_before: int
-) -> tuple[list[Digest], list[ReminderItem]]:
+) -> tuple[list[Digest[ReminderItem]], list[ReminderItem]]:
     """Each holder's digest, and the sheets that nobody holds (no editor or head registered)."""
     holders = _Holders()
-    digests: dict[int, Digest] = {}
+    digests: dict[int, Digest[ReminderItem]] = {}
     unassigned = []
     for sheet in sheets_due(today=today, days_before=days_before):
         item = ReminderItem(sheet=sheet, due=sheet.cycle.due_for(sheet.stage), today=today)
@@ -189,14 +136,16 @@ def reminder_digests(
         if not users:
             unassigned.append(item)
         for user in users:
-            digests.setdefault(user.pk, Digest(user=user)).items.append(item)
+            digests.setdefault(user.pk, Digest[ReminderItem](user=user)).items.append(item)
     for digest in digests.values():
         digest.items.sort(key=lambda item: (item.due, item.sheet.pk))
     ordered = sorted(digests.values(), key=lambda digest: digest.user.username)
     return ordered, unassigned
 
 
-def reminder_message(*, digest: Digest, today: datetime.date) -> EmailMultiAlternatives:
+def reminder_message(
+    *, digest: Digest[ReminderItem], today: datetime.date
+) -> EmailMultiAlternatives:
     """The digest as an e-mail: subject, text and HTML bodies from templates/evaluations/email."""
     context = {
         "user": digest.user,
@@ -206,34 +155,21 @@ def reminder_message(*, digest: Digest, today: datetime.date) -> EmailMultiAlter
         "tasks_url": absolute_url(reverse("evaluations:tasks")),
         "city_name": settings.HOSHIN_CITY_NAME,
     }
-    subject = render_to_string("evaluations/email/reminder_subject.txt", context)
-    subject = " ".join(subject.split())
-    text = render_to_string("evaluations/email/reminder_body.txt", context)
-    html = render_to_string("evaluations/email/reminder_body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[digest.user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return render_email("evaluations/email/reminder", context, digest.user.email, html=True)
 
 
-def reminders_send(*, today: datetime.date, dry_run: bool = False) -> ReminderReport:
+def reminders_send(*, today: datetime.date, dry_run: bool = False) -> DigestReport[ReminderItem]:
     """Send today's digests (one per person per day); with ``dry_run`` only say who would get what."""
-    days_before = reminder_days_before()
-    report = ReminderReport(today=today, days_before=days_before, dry_run=dry_run)
-    digests, report.unassigned = reminder_digests(today=today, days_before=days_before)
-    done = set(
-        ReminderLog.objects.filter(day=today, user__in=[d.user for d in digests]).values_list(
-            "user_id", flat=True
-        )
+    report = digest_send(
+        today=today,
+        dry_run=dry_run,
+        collect=reminder_digests,
+        log_model=ReminderLog,
+        log_fields=lambda digest: {"sheet_count": digest.count},
+        message=lambda digest: reminder_message(digest=digest, today=today),
+        logger=logger,
+        label="reminder",
     )
-    for digest in digests:
-        if digest.user.pk in done:
-            report.already_sent.append(digest)
-        elif not digest.user.email:
-            report.no_email.append(digest)
-        elif dry_run:
-            report.sent.append(digest)
-        else:
-            _send(digest, today, report)
     if report.sent and not dry_run:
         audit_record(
             actor=None,
@@ -246,19 +182,3 @@ def reminders_send(*, today: datetime.date, dry_run: bool = False) -> ReminderRe
             },
         )
     return report
-
-
-def _send(digest: Digest, today: datetime.date, report: ReminderReport) -> None:
-    """Write the day's log row and send in one transaction: no row without an e-mail."""
-    try:
-        with transaction.atomic():
-            ReminderLog.objects.create(user=digest.user, day=today, sheet_count=digest.count)
-            reminder_message(digest=digest, today=today).send()
-    except IntegrityError:
-        # Another run sent this person's digest a moment ago.
-        report.already_sent.append(digest)
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("reminder to %s failed: %s", digest.user.username, exc)
-        report.failed.append((digest, str(exc)))
-    else:
-        report.sent.append(digest)

@@ -12,23 +12,28 @@ it waits —
 
 A role on a 部 covers its 課 and 係. "Soon" is ``settings.HOSHIN_REMINDER_DAYS_BEFORE`` days.
 A VoiceReminderLog row per person and day makes a second run on the same day send nothing;
-the row and the e-mail are written together, so a failed send leaves no row.
+the row and the e-mail are written together, so a failed send leaves no row (the sending, the
+digest and the report are shared with the sheets' reminders: hoshin.lib.digests).
 """
 
 import datetime
 import logging
-import smtplib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from hoshin.audit.services import audit_record
-from hoshin.evaluations.services.reminders import absolute_url, reminder_days_before
+from hoshin.lib.digests import (
+    Digest,
+    DigestReport,
+    DueDates,
+    absolute_url,
+    digest_send,
+    render_email,
+)
 from hoshin.lib.fiscal import format_date
 from hoshin.org.models import Department, Role, RoleAssignment, User
 from hoshin.voices.models import CitizenVoice, ReplyStage, VoiceReminderLog, VoiceStatus
@@ -46,7 +51,7 @@ TODO = {
 
 
 @dataclass
-class VoiceItem:
+class VoiceItem(DueDates):
     voice: CitizenVoice
     today: datetime.date
     step: str
@@ -54,22 +59,6 @@ class VoiceItem:
     @property
     def due(self) -> datetime.date:
         return self.voice.reply_due
-
-    @property
-    def overdue(self) -> bool:
-        return self.due < self.today
-
-    @property
-    def days_left(self) -> int:
-        return (self.due - self.today).days
-
-    @property
-    def days_over(self) -> int:
-        return -self.days_left
-
-    @property
-    def due_label(self) -> str:
-        return format_date(self.due)
 
     @property
     def todo(self) -> str:
@@ -83,36 +72,6 @@ class VoiceItem:
     @property
     def url(self) -> str:
         return absolute_url(reverse("voices_staff:detail", args=[self.voice.pk]))
-
-
-@dataclass
-class VoiceDigest:
-    user: User
-    items: list[VoiceItem] = field(default_factory=list)
-
-    @property
-    def overdue(self) -> list[VoiceItem]:
-        return [item for item in self.items if item.overdue]
-
-    @property
-    def due_soon(self) -> list[VoiceItem]:
-        return [item for item in self.items if not item.overdue]
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
-
-
-@dataclass
-class VoiceReminderReport:
-    today: datetime.date
-    days_before: int
-    dry_run: bool
-    sent: list[VoiceDigest] = field(default_factory=list)
-    already_sent: list[VoiceDigest] = field(default_factory=list)
-    no_email: list[VoiceDigest] = field(default_factory=list)
-    failed: list[tuple[VoiceDigest, str]] = field(default_factory=list)
-    unassigned: list[VoiceItem] = field(default_factory=list)
 
 
 def voices_due(*, today: datetime.date, days_before: int):
@@ -185,10 +144,10 @@ class _Holders:
 
 def voice_reminder_digests(
     *, today: datetime.date, days_before: int
-) -> tuple[list[VoiceDigest], list[VoiceItem]]:
+) -> tuple[list[Digest[VoiceItem]], list[VoiceItem]]:
     """Each holder's digest, and the voices nobody holds (no one in the needed role)."""
     holders = _Holders()
-    digests: dict[int, VoiceDigest] = {}
+    digests: dict[int, Digest[VoiceItem]] = {}
     unassigned = []
     for voice in voices_due(today=today, days_before=days_before):
         item = VoiceItem(voice=voice, today=today, step=waiting_step(voice))
@@ -196,11 +155,13 @@ def voice_reminder_digests(
         if not users:
             unassigned.append(item)
         for user in users:
-            digests.setdefault(user.pk, VoiceDigest(user=user)).items.append(item)
+            digests.setdefault(user.pk, Digest[VoiceItem](user=user)).items.append(item)
     return sorted(digests.values(), key=lambda d: d.user.username), unassigned
 
 
-def voice_reminder_message(*, digest: VoiceDigest, today: datetime.date) -> EmailMultiAlternatives:
+def voice_reminder_message(
+    *, digest: Digest[VoiceItem], today: datetime.date
+) -> EmailMultiAlternatives:
     """The digest as an e-mail (templates/voices/email/reminder_*.txt). No personal details."""
     context = {
         "user": digest.user,
@@ -209,32 +170,21 @@ def voice_reminder_message(*, digest: VoiceDigest, today: datetime.date) -> Emai
         "list_url": absolute_url(reverse("voices_staff:overdue")),
         "city_name": settings.HOSHIN_CITY_NAME,
     }
-    subject = render_to_string("voices/email/reminder_subject.txt", context)
-    body = render_to_string("voices/email/reminder_body.txt", context)
-    return EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=body, to=[digest.user.email]
-    )
+    return render_email("voices/email/reminder", context, digest.user.email, html=False)
 
 
-def voice_reminders_send(*, today: datetime.date, dry_run: bool = False) -> VoiceReminderReport:
+def voice_reminders_send(*, today: datetime.date, dry_run: bool = False) -> DigestReport[VoiceItem]:
     """Send today's digests (one per person per day); ``dry_run`` only says who would get what."""
-    days_before = reminder_days_before()
-    report = VoiceReminderReport(today=today, days_before=days_before, dry_run=dry_run)
-    digests, report.unassigned = voice_reminder_digests(today=today, days_before=days_before)
-    done = set(
-        VoiceReminderLog.objects.filter(day=today, user__in=[d.user for d in digests]).values_list(
-            "user_id", flat=True
-        )
+    report = digest_send(
+        today=today,
+        dry_run=dry_run,
+        collect=voice_reminder_digests,
+        log_model=VoiceReminderLog,
+        log_fields=lambda digest: {"voice_count": digest.count},
+        message=lambda digest: voice_reminder_message(digest=digest, today=today),
+        logger=logger,
+        label="voice reminder",
     )
-    for digest in digests:
-        if digest.user.pk in done:
-            report.already_sent.append(digest)
-        elif not digest.user.email:
-            report.no_email.append(digest)
-        elif dry_run:
-            report.sent.append(digest)
-        else:
-            _send(digest, today, report)
     if report.sent and not dry_run:
         audit_record(
             actor=None,
@@ -243,17 +193,3 @@ def voice_reminders_send(*, today: datetime.date, dry_run: bool = False) -> Voic
             data={"sent": [d.user.username for d in report.sent]},
         )
     return report
-
-
-def _send(digest: VoiceDigest, today: datetime.date, report: VoiceReminderReport) -> None:
-    try:
-        with transaction.atomic():
-            VoiceReminderLog.objects.create(user=digest.user, day=today, voice_count=digest.count)
-            voice_reminder_message(digest=digest, today=today).send()
-    except IntegrityError:
-        report.already_sent.append(digest)
-    except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("voice reminder to %s failed: %s", digest.user.username, exc)
-        report.failed.append((digest, str(exc)))
-    else:
-        report.sent.append(digest)

@@ -13,16 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hoshin.evaluations.services.reminders import ReminderItem, reminders_send
+from hoshin.lib.digests import add_digest_arguments, write_digest_report
 
 
 class Command(BaseCommand):
     help = "期限が近い・期限を過ぎた評価シートの督促メールを送ります（1人1日1通）。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--dry-run", action="store_true", help="送信せず、誰に何が届くかを表示するだけ"
-        )
-        parser.add_argument("--today", help="基準日（YYYY-MM-DD、省略時は今日）")
+        add_digest_arguments(parser)
 
     def handle(self, *args, dry_run, today, **options):
         if today:
@@ -33,40 +31,13 @@ class Command(BaseCommand):
         else:
             day = timezone.localdate()
         report = reminders_send(today=day, dry_run=dry_run)
-        verb = "送信予定" if dry_run else "送信"
-        self.stdout.write(
-            f"{day} の督促（期限の{report.days_before}日前から）"
-            + ("【確認のみ: メールは送信していません】" if dry_run else "")
+        write_digest_report(
+            self,
+            report,
+            title=f"{day} の督促",
+            line=_line,
+            unassigned="担当者（役割）が登録されていないシート",
         )
-        for digest in report.sent:
-            self.stdout.write(
-                f"{verb}: {digest.user.username} <{digest.user.email}> "
-                f"期限超過 {len(digest.overdue)} 件・期限間近 {len(digest.due_soon)} 件"
-            )
-            for item in digest.items:
-                self.stdout.write("  " + _line(item))
-        for digest in report.already_sent:
-            self.stdout.write(f"本日送信済み: {digest.user.username}（{digest.count} 件）")
-        for digest in report.no_email:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"メールアドレス未登録のため送れません: {digest.user.username}"
-                    f"（{digest.count} 件）"
-                )
-            )
-        for digest, error in report.failed:
-            self.stdout.write(self.style.ERROR(f"送信失敗: {digest.user.username}: {error}"))
-        for item in report.unassigned:
-            self.stdout.write(
-                self.style.WARNING(f"担当者（役割）が登録されていないシート: {_line(item)}")
-            )
-        self.stdout.write(
-            f"{verb} {len(report.sent)} 通、本日送信済み {len(report.already_sent)} 人、"
-            f"アドレスなし {len(report.no_email)} 人、失敗 {len(report.failed)} 人、"
-            f"担当者なし {len(report.unassigned)} 件"
-        )
-        if report.failed:
-            raise CommandError(f"{len(report.failed)} 人への送信に失敗しました。")
 
 
 def _line(item: ReminderItem) -> str:
