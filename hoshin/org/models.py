@@ -117,11 +117,6 @@ class Department(models.Model):
         end = format_fiscal_year(self.valid_until_fy) if self.valid_until_fy else ""
         return f"{start}～{end}"
 
-    def is_valid_in(self, fy: int) -> bool:
-        return (self.valid_from_fy is None or self.valid_from_fy <= fy) and (
-            self.valid_until_fy is None or fy <= self.valid_until_fy
-        )
-
 
 class DepartmentChange(models.Model):
     """A reorganisation taking effect at the start of a fiscal year: rename, merge or split."""

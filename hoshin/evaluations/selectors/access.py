@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.org.models import Department, Role
-from hoshin.org.selectors import user_has_role, user_is_planning_office, user_roles
+from hoshin.org.selectors import user_is_planning_office, user_roles
 
 
 def _descendants(department_ids: set[int]) -> set[int]:
@@ -107,7 +107,3 @@ def can_view(*, user, sheet: EvaluationSheet) -> bool:
 
 def is_planning_office(*, user) -> bool:
     return user_is_planning_office(user=user)
-
-
-def is_committee_member(*, user) -> bool:
-    return user_has_role(user=user, role=Role.COMMITTEE_MEMBER)
