@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "hoshin.voices",
     "hoshin.surveys",
     "hoshin.backoffice",
+    "hoshin.search",
+    "hoshin.opendata",
+    "hoshin.api",
+    "hoshin.reports",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, SheetTransition, Stage
 from hoshin.evaluations.selectors.access import is_editor_of, is_head_of, is_planning_office
 from hoshin.evaluations.services.errors import SheetPermissionError, WorkflowError
+from hoshin.portal.publication import announce
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ def sheets_publish(*, cycle: EvaluationCycle, by, department=None) -> int:
         SheetTransition(sheet_id=pk, from_stage=Stage.FINAL, to_stage=Stage.PUBLISHED, by=by)
         for pk in ids
     )
+    announce(sheet_ids=ids)  # the bulk update above sends no model signals
     _results_published(ids)
     audit_record(
         actor=by,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.audit.services import audit_record
+from hoshin.portal.publication import announce
 from hoshin.voices.models import (
     TEXT_LIMIT,
     CitizenVoice,
@@ -218,9 +219,9 @@ def voice_withdraw_consent(*, voice: CitizenVoice, by, note: str = "") -> Citize
         return voice
     voice.publish_consent = False
     voice.save(update_fields=["publish_consent", "updated_at"])
-    VoicePublication.objects.filter(voice=voice, is_published=True).update(
-        is_published=False, published_at=None
-    )
+    withdrawn = VoicePublication.objects.filter(voice=voice, is_published=True)
+    announce(voice_ids=list(withdrawn.values_list("pk", flat=True)))  # bulk update: no signal
+    withdrawn.update(is_published=False, published_at=None)
     voice_event_add(
         voice=voice,
         by=by,
