@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "hoshin.search"
     label = "search"
     verbose_name = _("検索")
+
+    def ready(self) -> None:
+        from hoshin.search import services  # noqa: F401  (connects the index to data changes)
