@@ -6,3 +6,9 @@ class OpendataConfig(AppConfig):
     name = "hoshin.opendata"
     label = "opendata"
     verbose_name = _("オープンデータ")
+
+    def ready(self) -> None:
+        from hoshin.opendata.models import record_changes
+        from hoshin.portal.publication import public_data_changing
+
+        public_data_changing.connect(record_changes, dispatch_uid="opendata-record-changes")

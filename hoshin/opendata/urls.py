@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hoshin.opendata import views
 
 app_name = "opendata"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("dictionary/", views.dictionary, name="dictionary"),
+    path("<str:dataset>.<str:fmt>", views.download, name="download"),
+]

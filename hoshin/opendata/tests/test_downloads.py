@@ -1,0 +1,181 @@
+"""Downloads as users open them: Excel (BOM / CP932 / XLSX), programs (JSON), and bad input."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils.http import http_date
+
+from hoshin.opendata.datasets import DATASETS
+from hoshin.opendata.tests.builders import EXCEL_CHARS, published_results
+from hoshin.plans.models import Action
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+
+def url(dataset: str, fmt: str) -> str:
+    return reverse("opendata:download", args=[dataset, fmt])
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def read_csv(data: bytes, encoding: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
+
+
+def read_xlsx(data: bytes):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    return workbook, [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+@pytest.fixture
+def results():
+    return published_results()
+
+
+def test_csv_is_utf8_with_bom_and_reads_back_as_excel_would(client, results):
+    response = client.get(url("sheets", "csv"))
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    data = body(response)
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    header, row = read_csv(data, "utf-8-sig")
+    assert header == DATASETS["sheets"].column_names
+    record = dict(zip(header, row, strict=True))
+    assert record["purpose_target"] == f"市民（{EXCEL_CHARS}）"
+    assert record["activities"] == "ハザードマップを配布した。\n説明会を9回開いた。"
+    assert record["fy"] == "2025" and record["progress_status_label"] == "取組中"
+    assert b"\r\n" in data  # Excel's line ends
+
+
+def test_csv_cp932_keeps_nec_and_ibm_extension_characters(client, results):
+    response = client.get(url("sheets", "csv"), {"encoding": "cp932"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    data = body(response)
+    assert not data.startswith(b"\xef\xbb\xbf")
+    header, row = read_csv(data, "cp932")
+    assert dict(zip(header, row, strict=True))["purpose_target"] == f"市民（{EXCEL_CHARS}）"
+    assert "sjis" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("char", ["𠮷", "😀", "〜"])
+def test_csv_cp932_refuses_characters_it_cannot_hold_and_suggests_utf8(client, results, char):
+    Action.objects.filter(pk=results.world.bousai_action.pk).update(text=f"取組{char}の説明")
+    response = client.get(url("actions", "csv"), {"encoding": "cp932"})
+    assert response.status_code == 400
+    message = response.content.decode()
+    assert "text" in message and char in message and "UTF-8" in message
+    assert f"action_id={results.world.bousai_action.pk}" in message
+    utf8 = client.get(url("actions", "csv"))
+    assert char in body(utf8).decode("utf-8-sig")
+
+
+def test_json_parses_with_exact_numbers_and_licence(client, results):
+    response = client.get(url("indicators", "json"))
+    assert response.status_code == 200 and response.streaming
+    document = json.loads(body(response), parse_float=Decimal)
+    assert document["dataset"] == "indicators"
+    assert [c["name"] for c in document["columns"]] == DATASETS["indicators"].column_names
+    assert "CC BY 4.0" in document["license"]["name"] and document["attribution"]
+    (row,) = document["rows"]
+    assert row["baseline"] == 4 and row["progress_rate"] == Decimal("0.8333")
+    assert row["target_met"] is False and row["fy"] == 2025
+
+
+def test_json_of_an_empty_dataset_is_valid(client):
+    document = json.loads(body(client.get(url("sheets", "json"))))
+    assert document["rows"] == []
+
+
+def test_xlsx_reads_back_with_types_and_text_never_becomes_a_formula(client, results):
+    response = client.get(url("sheets", "xlsx"))
+    assert response.status_code == 200
+    workbook, rows = read_xlsx(body(response))
+    assert rows[0] == DATASETS["sheets"].column_names
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["fy"] == 2025 and record["purpose_target"] == f"市民（{EXCEL_CHARS}）"
+    assert record["department_comment"] == "=1+1 は数式ではなく文字です。"
+    about = [row[0] for row in workbook.worksheets[1].iter_rows(values_only=True)]
+    assert "purpose_target" in about and "ライセンス" in about
+
+
+def test_xlsx_drops_control_characters_excel_cannot_hold(client, results):
+    Action.objects.filter(pk=results.world.bousai_action.pk).update(text="取組\x0bの説明")
+    _, rows = read_xlsx(body(client.get(url("actions", "xlsx"))))
+    texts = [row[rows[0].index("text")] for row in rows[1:]]
+    assert "取組の説明" in texts
+
+
+@pytest.mark.parametrize("dataset", list(DATASETS))
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_every_dataset_downloads_in_every_format(client, results, dataset, fmt):
+    response = client.get(url(dataset, fmt))
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert f"_{dataset}.{fmt}" in response["Content-Disposition"]
+    assert response["Last-Modified"]
+    assert not response.cookies
+    data = body(response)
+    if fmt == "csv":
+        assert read_csv(data, "utf-8-sig")[0] == DATASETS[dataset].column_names
+    elif fmt == "json":
+        assert json.loads(data)["rows"]
+    else:
+        assert read_xlsx(data)[1][0] == DATASETS[dataset].column_names
+
+
+def test_filters_reach_the_download(client, results):
+    plan = results.world.plan.pk
+    data = body(client.get(url("sheets", "csv"), {"plan": plan, "fy": "令和7年度", "grade": "A"}))
+    assert len(read_csv(data, "utf-8-sig")) == 2
+    data = body(client.get(url("actions", "csv"), {"department": results.world.zaisei.pk}))
+    assert len(read_csv(data, "utf-8-sig")) == 3  # header, zaisei's own, shared
+
+
+def test_if_modified_since_answers_304(client, results):
+    first = client.get(url("plans", "csv"))
+    again = client.get(url("plans", "csv"), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+    stale = client.get(url("plans", "csv"), HTTP_IF_MODIFIED_SINCE=http_date(0))
+    assert stale.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "words"),
+    [
+        ("sheets.pdf", {}, 404, ["pdf", "csv"]),
+        ("secrets.csv", {}, 404, ["secrets", "sheets"]),
+        ("sheets.csv", {"fy": "abc"}, 400, ["fy", "abc"]),
+        ("sheets.csv", {"plan": "-1"}, 400, ["plan"]),
+        ("sheets.csv", {"plan": "9" * 1000}, 400, ["plan", "長すぎ"]),
+        ("sheets.csv", {"grade": "A\x01"}, 400, ["grade", "制御文字"]),
+        ("sheets.csv", {"department": "999999"}, 400, ["department"]),
+        ("plans.csv", {"grade": "A"}, 400, ["grade"]),
+        ("sheets.csv", {"encoding": "latin-1"}, 400, ["encoding", "cp932"]),
+        ("sheets.json", {"encoding": "cp932"}, 400, ["encoding"]),
+    ],
+)
+def test_bad_input_answers_4xx_with_a_message_naming_it(
+    client, results, path, params, status, words
+):
+    response = client.get(f"/opendata/{path}", params)
+    assert response.status_code == status
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    message = response.content.decode()
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_downloads_refuse_post(client, results):
+    assert client.post(url("plans", "csv")).status_code == 405

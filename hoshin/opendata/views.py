@@ -1,0 +1,222 @@
+"""Open data pages: the catalogue, the data dictionary and the downloads (CSV, JSON, XLSX).
+
+Public, no login, published data only (every dataset reads through the published selectors).
+A bad dataset, format, encoding or filter answers 400/404 with a plain-text Japanese message
+naming the parameter, before any byte of the file is sent.
+"""
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from hoshin.opendata import exporters
+from hoshin.opendata.base import FILTER_NAMES, FilterError
+from hoshin.opendata.datasets import DATASETS, dataset_get
+from hoshin.portal.caching import public_page
+
+FORMATS = {
+    "csv": "text/csv; charset=%s",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ENCODING_ALIASES = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "cp932": "cp932",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "windows-31j": "cp932",
+}
+DEFAULT_LICENSE = {
+    "name": gettext_lazy("クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）"),
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
+}
+FILTER_HELP = {
+    "plan": gettext_lazy("計画ID（plans の plan_id）。例: plan=1"),
+    "fy": gettext_lazy("年度。2025、2025年度、令和7年度、R7 のいずれでも指定できます。"),
+    "department": gettext_lazy(
+        "部署ID（departments の department_id）。評価結果はその年度の担当課、取組は担当課のいずれか（過去の担当を含む）。"
+    ),
+    "grade": gettext_lazy("総合評価のコード（sheets の overall_grade）。例: grade=A"),
+    "direction": gettext_lazy("今後の方向性のコード（sheets の future_direction）。"),
+}
+
+
+def open_data_license() -> dict:
+    """The licence: settings.HOSHIN_OPEN_DATA_LICENSE as {"name", "url"} or (name, url)."""
+    value = getattr(settings, "HOSHIN_OPEN_DATA_LICENSE", None) or DEFAULT_LICENSE
+    if not isinstance(value, dict):
+        name, url = value
+        value = {"name": name, "url": url}
+    return {"name": str(value.get("name", "")), "url": str(value.get("url", ""))}
+
+
+def attribution() -> str:
+    """The credit line users are asked to print when they reuse the data."""
+    custom = getattr(settings, "HOSHIN_OPEN_DATA_ATTRIBUTION", "")
+    if custom:
+        return str(custom)
+    city = getattr(settings, "HOSHIN_CITY_NAME", "")
+    source = f"{city} {_('行政経営ポータル')}".strip()
+    return _("出典：%(source)s オープンデータ（%(license)s）") % {
+        "source": source,
+        "license": open_data_license()["name"],
+    }
+
+
+def _downloads(dataset) -> list[tuple[str, str]]:
+    url = reverse("opendata:download", args=[dataset.name, "csv"])
+    return [
+        (_("CSV（UTF-8）"), url),
+        (_("CSV（Shift_JIS）"), f"{url}?encoding=cp932"),
+        ("JSON", reverse("opendata:download", args=[dataset.name, "json"])),
+        (_("Excel（XLSX）"), reverse("opendata:download", args=[dataset.name, "xlsx"])),
+    ]
+
+
+@require_safe
+@public_page
+def catalogue(request):
+    entries = [
+        {
+            "dataset": dataset,
+            "count": dataset.queryset({}).count(),
+            "last_modified": _local_date(dataset.last_modified()),
+            "downloads": _downloads(dataset),
+        }
+        for dataset in DATASETS.values()
+    ]
+    return render(
+        request,
+        "opendata/catalogue.html",
+        {
+            "entries": entries,
+            "license": open_data_license(),
+            "attribution": attribution(),
+            "breadcrumbs": [(_("オープンデータ"), reverse("opendata:catalogue"))],
+            "nav_section": "opendata",
+        },
+    )
+
+
+@require_safe
+@public_page
+def dictionary(request):
+    return render(
+        request,
+        "opendata/dictionary.html",
+        {
+            "datasets": list(DATASETS.values()),
+            "filter_help": [(name, FILTER_HELP[name]) for name in FILTER_NAMES],
+            "license": open_data_license(),
+            "breadcrumbs": [
+                (_("オープンデータ"), reverse("opendata:catalogue")),
+                (_("データ辞書"), reverse("opendata:dictionary")),
+            ],
+            "nav_section": "opendata",
+        },
+    )
+
+
+def _local_date(moment):
+    return timezone.localdate(moment) if moment else None
+
+
+def _problem(status: int, message: str) -> HttpResponse:
+    response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+@public_page
+def download(request, dataset: str, fmt: str):
+    try:
+        chosen = dataset_get(dataset)
+    except KeyError:
+        return _problem(
+            404,
+            _("データセット「%(name)s」はありません。使えるもの: %(names)s")
+            % {"name": dataset[:50], "names": "、".join(DATASETS)},
+        )
+    if fmt not in FORMATS:
+        return _problem(
+            404,
+            _("形式「%(fmt)s」には対応していません。csv、json、xlsx のいずれかを指定してください。")
+            % {"fmt": fmt[:20]},
+        )
+    encoding = "utf-8"
+    raw_encoding = request.GET.get("encoding", "")
+    if raw_encoding:
+        if fmt != "csv":
+            return _problem(400, _("encoding は CSV のときだけ指定できます。"))
+        encoding = ENCODING_ALIASES.get(raw_encoding.strip().lower(), "")
+        if not encoding:
+            return _problem(
+                400,
+                _(
+                    "encoding には utf-8（既定、BOM付き）または cp932（Shift_JIS）を指定してください。"
+                ),
+            )
+    try:
+        filters = chosen.parse_filters(request.GET)
+    except FilterError as error:
+        return _problem(400, str(error))
+
+    last_modified = chosen.last_modified()
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    not_modified = get_conditional_response(request, last_modified=timestamp)
+    if not_modified is not None:
+        return not_modified
+
+    if fmt == "csv" and encoding == "cp932":
+        try:
+            exporters.csv_check_rows(chosen, filters)
+        except exporters.EncodingError as error:
+            return _problem(400, str(error))
+
+    rows = chosen.rows(chosen.queryset(filters))
+    filename = _filename(chosen, filters, fmt, encoding)
+    if fmt == "xlsx":
+        handle = exporters.xlsx_file(chosen, rows, notes=_notes(request))
+        response = FileResponse(handle, content_type=FORMATS["xlsx"])
+    elif fmt == "json":
+        meta = {"license": open_data_license(), "attribution": attribution()}
+        response = StreamingHttpResponse(
+            exporters.json_chunks(chosen, rows, meta=meta), content_type=FORMATS["json"]
+        )
+    else:
+        codec = exporters.CSV_ENCODINGS[encoding]
+        response = StreamingHttpResponse(
+            exporters.csv_chunks(chosen, rows, encoding=codec),
+            content_type=FORMATS["csv"] % ("Shift_JIS" if encoding == "cp932" else "utf-8"),
+        )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    return response
+
+
+def _filename(dataset, filters: dict, fmt: str, encoding: str) -> str:
+    """評価結果_sheets_fy2025.csv: the title for people, the name and filters for programs."""
+    parts = [str(dataset.title).split("（")[0], dataset.name]
+    parts += [f"{name}{value}" for name, value in filters.items()]
+    if encoding == "cp932":
+        parts.append("sjis")
+    return "_".join(parts) + f".{fmt}"
+
+
+def _notes(request) -> list[tuple[str, str]]:
+    licence = open_data_license()
+    return [
+        (_("ライセンス"), f"{licence['name']} {licence['url']}"),
+        (_("出典の表記"), attribution()),
+        (_("データ辞書"), request.build_absolute_uri(reverse("opendata:dictionary"))),
+    ]
