@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/voices/", include("hoshin.voices.urls_staff")),
     path("staff/surveys/", include("hoshin.surveys.urls_staff")),
+    path("staff/api-tokens/", include("hoshin.api.urls_staff")),
     path("staff/", include("hoshin.backoffice.urls")),
     path("staff/", include("hoshin.evaluations.urls")),
     path("api/", include("hoshin.api.urls")),
