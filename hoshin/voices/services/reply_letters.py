@@ -4,164 +4,34 @@ The letter carries the writer's postal address and name, the date in era form (�
 receipt number, the subject, the reply and the answering department. Building it is a use of
 personal details and is logged (PersonalDataView).
 
-Fonts: the Japanese font installed by setup (fonts-noto-cjk, NotoSansCJK / NotoSerifCJK .ttc).
-Those fonts have PostScript (CFF) outlines, which reportlab cannot embed, so the characters of
-each letter are cut out of the font with fontTools and converted to TrueType outlines
-(``_letter_font``, well under a second). The PDF therefore embeds exactly the glyphs it uses
-and prints the same on any machine of a closed network. If the font is missing, building a
-letter fails with LetterFontMissing saying what to install.
+Fonts: the Japanese font installed by setup (fonts-noto-cjk), cut to the characters of each
+letter by ``hoshin.lib.pdf.japanese_font`` (serif first, as letters are). The PDF embeds exactly
+the glyphs it uses and prints the same on any machine of a closed network. If the font is
+missing, building a letter fails with LetterFontMissing saying what to install.
 """
 
 import datetime
 import io
-import uuid
-from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont as ReportlabTTFont
 from reportlab.pdfgen import canvas
 
 from hoshin.lib.fiscal import format_date
+from hoshin.lib.pdf import SERIF, JapaneseFontMissing, japanese_font, wrap_lines
 from hoshin.voices.models import ReplyStage, VoiceReply
 from hoshin.voices.selectors.access import voice_access
 from hoshin.voices.services.errors import LetterFontMissing, VoiceError, VoicePermissionError
 from hoshin.voices.services.replies import personal_data_viewed, writer_of
 
-FONT_CANDIDATES = (
-    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-)
-FONT_FAMILY = "JP"  # the subfont of the collection for Japanese (Noto … CJK JP)
+FONT_CANDIDATES = SERIF  # a letter is set in Mincho (serif) when it is installed
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 25 * mm
 FONT_SIZE = 10.5
 LINE = FONT_SIZE * 1.75
-
-
-def letter_font_path() -> Path:
-    """The first installed candidate font, or LetterFontMissing with what to install."""
-    for path in FONT_CANDIDATES:
-        if path.exists():
-            return path
-    raise LetterFontMissing(
-        "回答文書（PDF）に使う日本語フォントが見つかりません: "
-        + "、".join(str(p) for p in FONT_CANDIDATES)
-        + "。サーバーに fonts-noto-cjk をインストールしてください（make setup）。"
-    )
-
-
-@lru_cache(maxsize=4)
-def _japanese_subfont_index(path: str) -> int:
-    from fontTools.ttLib import TTCollection
-
-    collection = TTCollection(path, lazy=True)
-    try:
-        for index, font in enumerate(collection.fonts):
-            family = font["name"].getDebugName(1) or ""
-            if family.endswith(f"CJK {FONT_FAMILY}") or family.endswith(f"CJK{FONT_FAMILY}"):
-                return index
-    finally:
-        collection.close()
-    raise LetterFontMissing(f"{path} に日本語（{FONT_FAMILY}）のフォントが含まれていません。")
-
-
-def _letter_font(text: str, *, tag: str) -> io.BytesIO:
-    """A TrueType font with just the characters of ``text``, cut from the CJK collection.
-
-    Its PostScript name gets ``tag``: reportlab shares one font object between fonts with the
-    same face name, so every letter's subset needs a name of its own.
-    """
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
-
-    path = str(letter_font_path())
-    try:
-        font = TTFont(path, fontNumber=_japanese_subfont_index(path), lazy=True)
-    except OSError as exc:  # unreadable file
-        raise LetterFontMissing(f"日本語フォント {path} を読み込めません: {exc}") from exc
-    options = subset.Options()
-    options.notdef_outline = True
-    options.name_IDs = ["*"]
-    options.layout_features = []
-    options.drop_tables += ["VORG", "vhea", "vmtx", "GPOS", "GSUB", "GDEF", "BASE"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text + " 0123456789")
-    subsetter.subset(font)
-    if "CFF " in font:
-        # PostScript (cubic) outlines → TrueType (quadratic) outlines, which reportlab embeds.
-        order = font.getGlyphOrder()
-        glyph_set = font.getGlyphSet()
-        glyf = newTable("glyf")
-        glyf.glyphOrder = order
-        glyf.glyphs = {}
-        for name in order:
-            pen = TTGlyphPen(glyph_set)
-            glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
-            glyf.glyphs[name] = pen.glyph()
-        del font["CFF "]
-        font["glyf"] = glyf
-        font["loca"] = newTable("loca")
-        maxp = newTable("maxp")
-        maxp.tableVersion = 0x00010000
-        for attribute in [
-            "maxZones",
-            "maxTwilightPoints",
-            "maxStorage",
-            "maxFunctionDefs",
-            "maxInstructionDefs",
-            "maxStackElements",
-            "maxSizeOfInstructions",
-            "maxComponentElements",
-            "maxPoints",
-            "maxContours",
-            "maxCompositePoints",
-            "maxCompositeContours",
-            "maxComponentDepth",
-        ]:
-            setattr(maxp, attribute, 0)
-        maxp.maxZones = 1
-        maxp.numGlyphs = len(order)
-        font["maxp"] = maxp
-        font["head"].glyphDataFormat = 0
-        font["post"].formatType = 3.0
-        font.sfntVersion = "\0\1\0\0"
-    names = font["name"]
-    postscript_name = f"{names.getDebugName(6) or 'NotoCJKjp'}-{tag}"[:63]
-    for record in names.names:
-        if record.nameID == 6:
-            record.string = postscript_name
-    buffer = io.BytesIO()
-    font.save(buffer)
-    font.close()
-    buffer.seek(0)
-    return buffer
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Lines of at most ``width`` points; Japanese breaks anywhere, but not before 。、」 etc."""
-    no_start = set("、。，．・：；？！」』）】〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー々")
-    lines: list[str] = []
-    for paragraph in text.replace("\r\n", "\n").split("\n"):
-        line = ""
-        for char in paragraph:
-            if pdfmetrics.stringWidth(line + char, font, size) > width and line:
-                if char in no_start:  # hang the punctuation on this line (禁則)
-                    line += char
-                    continue
-                lines.append(line)
-                line = char
-            else:
-                line += char
-        lines.append(line)
-    return lines
 
 
 def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
@@ -206,15 +76,12 @@ def reply_letter_pdf(*, reply: VoiceReply, by, today: datetime.date | None = Non
     text = "".join(
         "".join(value) if isinstance(value, list) else str(value) for value in parts.values()
     )
-    tag = uuid.uuid4().hex[:12]
-    font = ReportlabTTFont(f"Letter-{tag}", _letter_font(text, tag=tag))
-    pdfmetrics.registerFont(font)
     try:
-        pdf = _draw(parts, font.fontName, subject=voice.subject)
-    finally:
-        # One font per letter: do not keep them in reportlab's process-wide registries.
-        pdfmetrics._fonts.pop(font.fontName, None)
-        pdfmetrics._dynFaceNames.pop(font.face.name, None)
+        # One font per letter, forgotten afterwards (see hoshin.lib.pdf).
+        with japanese_font(text, candidates=FONT_CANDIDATES, prefix="Letter") as font:
+            pdf = _draw(parts, font, subject=voice.subject)
+    except JapaneseFontMissing as exc:
+        raise LetterFontMissing(str(exc)) from exc
     personal_data_viewed(voice=voice, by=by, purpose="回答文書（郵送用PDF）の作成")
     return pdf
 
@@ -257,19 +124,19 @@ def _draw(parts: dict, font: str, *, subject: str) -> bytes:
     if parts["sender_department"]:
         text_line(parts["sender_department"], align="right")
     y -= LINE
-    for line in _wrap(parts["title"], font, FONT_SIZE * 1.3, width):
+    for line in wrap_lines(parts["title"], font, FONT_SIZE * 1.3, width):
         text_line(line, size=FONT_SIZE * 1.3, align="center")
     y -= LINE * 0.5
-    for line in _wrap(parts["opening"], font, FONT_SIZE, width):
+    for line in wrap_lines(parts["opening"], font, FONT_SIZE, width):
         text_line(line)
     y -= LINE * 0.5
-    for line in _wrap(parts["body"], font, FONT_SIZE, width):
+    for line in wrap_lines(parts["body"], font, FONT_SIZE, width):
         new_page_if_needed()
         text_line(line)
     if parts["contact"]:
         y -= LINE
         new_page_if_needed()
-        for line in _wrap(parts["contact"], font, FONT_SIZE, width):
+        for line in wrap_lines(parts["contact"], font, FONT_SIZE, width):
             new_page_if_needed()
             text_line(line)
     pdf.showPage()

@@ -1,0 +1,112 @@
+"""Report downloads: public PDFs of published results, staff workbooks behind the login.
+
+Public views read through ``hoshin.reports.selectors`` (published data only); an unknown id,
+an unpublished plan, action or sheet and an out-of-range year all answer 404 with a message
+naming what was not found. Staff views require a signed-in member of staff
+(``hoshin.backoffice.permissions.staff_required``) and show what the user may open.
+"""
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from hoshin.backoffice.permissions import staff_required
+from hoshin.lib.pdf import JapaneseFontMissing
+from hoshin.portal.caching import public_page
+from hoshin.reports import selectors
+from hoshin.reports.annual_pdf import annual_report_pdf
+from hoshin.reports.selectors import ReportNotFound
+from hoshin.reports.sheet_pdf import sheet_pdf as build_sheet_pdf
+from hoshin.reports.xlsx import annual_workbook, plan_workbook
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _message(request, template: str, heading: str, message: str, status: int) -> HttpResponse:
+    return render(request, template, {"heading": heading, "message": message}, status=status)
+
+
+def _not_found(request, exc: ReportNotFound, *, staff: bool = False) -> HttpResponse:
+    template = "reports/staff_message.html" if staff else "reports/public_message.html"
+    return _message(request, template, _("報告書が見つかりません"), str(exc), 404)
+
+
+def _font_missing(request, exc: JapaneseFontMissing) -> HttpResponse:
+    # A server without the font cannot print Japanese: say so instead of printing boxes.
+    return _message(request, "reports/public_message.html", _("PDFを作成できません"), str(exc), 503)
+
+
+@require_safe
+@public_page
+def sheet_pdf(request: HttpRequest, action_id: int, fy: int) -> HttpResponse:
+    """The published evaluation sheet of an action and year as a printable PDF."""
+    try:
+        report = selectors.sheet_report_public(action_id=action_id, fy=fy)
+    except ReportNotFound as exc:
+        return _not_found(request, exc)
+    try:
+        pdf = build_sheet_pdf(report)
+    except JapaneseFontMissing as exc:
+        return _font_missing(request, exc)
+    # One or two pages: small enough to answer in one piece, so a page cache may keep it.
+    response = HttpResponse(pdf, content_type=PDF)
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"評価シート_{action_id}_{fy}.pdf"
+    )
+    return response
+
+
+@require_safe
+@public_page
+def annual_pdf(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
+    """The annual report of a published plan and year, streamed from a temporary file."""
+    try:
+        annual = selectors.annual_plan_public(plan_id=plan_id, fy=fy)
+    except ReportNotFound as exc:
+        return _not_found(request, exc)
+    try:
+        target = annual_report_pdf(annual, today=timezone.localdate())
+    except JapaneseFontMissing as exc:
+        return _font_missing(request, exc)
+    return FileResponse(target, content_type=PDF, filename=f"評価結果報告書_{plan_id}_{fy}.pdf")
+
+
+@never_cache
+@require_safe
+@staff_required
+def plan_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A plan's tree, one row per action, as an Excel workbook (drafts included, as on the
+    back-office plan list)."""
+    try:
+        plan = selectors.plan_get_for_staff(plan_id=plan_id)
+    except ReportNotFound as exc:
+        return _not_found(request, exc, staff=True)
+    return FileResponse(
+        plan_workbook(plan=plan),
+        content_type=XLSX,
+        as_attachment=True,
+        filename=f"計画_{plan_id}.xlsx",
+    )
+
+
+@never_cache
+@require_safe
+@staff_required
+def annual_xlsx(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
+    """The sheets of a plan and year the user may open (and the published ones) as a workbook."""
+    try:
+        plan = selectors.plan_get_for_staff(plan_id=plan_id)
+        sheets = selectors.sheets_for_staff(user=request.user, plan=plan, fy=fy)
+    except ReportNotFound as exc:
+        return _not_found(request, exc, staff=True)
+    return FileResponse(
+        annual_workbook(plan=plan, fy=fy, sheets=sheets),
+        content_type=XLSX,
+        as_attachment=True,
+        filename=f"評価結果_{plan_id}_{fy}.xlsx",
+    )
