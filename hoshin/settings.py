@@ -92,6 +92,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
     )
 
+# The public page cache (hoshin/portal/caching.py) lives in "pages". In memory it is per
+# process; set HOSHIN_CACHE_DIR (e.g. var/cache) to share it between gunicorn's workers as
+# files. Entries are keyed by the version of the public data, so none is ever stale: the
+# timeout and the entry limit only bound the space old versions take.
+HOSHIN_CACHE_DIR = env_str("HOSHIN_CACHE_DIR", "")
+# Larger responses (a huge plan page, a report) are rendered every time rather than kept.
+HOSHIN_PAGE_CACHE_MAX_BYTES = env_int("HOSHIN_PAGE_CACHE_MAX_BYTES", 8 * 1024 * 1024)
+_PAGE_CACHE = {
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": env_int("HOSHIN_PAGE_CACHE_ENTRIES", 1000)},
+    **(
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / HOSHIN_CACHE_DIR / "pages"),  # relative to the project
+        }
+        if HOSHIN_CACHE_DIR
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+    ),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": _PAGE_CACHE,
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "backoffice:login"
@@ -138,6 +162,16 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hoshin@localhost")
 
 HOSHIN_CITY_NAME = env_str("HOSHIN_CITY_NAME", "")
+# Open data: the licence every dataset is published under, and the credit line to cite.
+HOSHIN_OPEN_DATA_LICENSE = {
+    "name": env_str(
+        "HOSHIN_OPEN_DATA_LICENSE_NAME", "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）"
+    ),
+    "url": env_str(
+        "HOSHIN_OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/deed.ja"
+    ),
+}
+HOSHIN_OPEN_DATA_ATTRIBUTION = env_str("HOSHIN_OPEN_DATA_ATTRIBUTION", "")
 
 # Citizens' voices: reply-by date in office days, spam limits of the public forms, retention.
 HOSHIN_REPLY_BUSINESS_DAYS = env_int("HOSHIN_REPLY_BUSINESS_DAYS", 10)

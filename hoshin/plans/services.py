@@ -16,6 +16,7 @@ from hoshin.plans.models import (
     Plan,
     PlanNode,
 )
+from hoshin.portal import links
 
 
 class PlanImportError(Exception):
@@ -135,7 +136,10 @@ def plan_import(
         raise PlanImportError("取り込めません。データベースは変更していません。", details=problems)
 
     summary = ImportSummary(plan=None)
+    replaced = None
     if check.existing_plan is not None:
+        # Remember the old ids so that their public URLs redirect to the new objects.
+        replaced = links.plan_snapshot(plan=check.existing_plan)
         check.existing_plan.delete()
     departments = departments_match(labels=parsed.department_labels()).found
     for label in check.unknown_departments:
@@ -161,6 +165,8 @@ def plan_import(
     for position, root in enumerate(parsed.roots):
         writer.write_node(root, parent=None, position=position)
     writer.flush()
+    if replaced is not None:
+        links.moves_record(snapshot=replaced, plan=plan)
 
     audit_record(
         actor=by,

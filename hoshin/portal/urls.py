@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoshin.portal import views
+from hoshin.portal import feeds, views
 
 app_name = "portal"
 
@@ -10,4 +10,11 @@ urlpatterns = [
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("departments/", views.department_list, name="departments"),
     path("departments/<int:department_id>/", views.department_detail, name="department"),
+    path("feeds/results.atom", feeds.results_feed, name="feed_results"),
+    path("plans/<int:plan_id>/results.atom", feeds.plan_feed, name="plan_feed"),
+    path(
+        "departments/<int:department_id>/results.atom",
+        feeds.department_feed,
+        name="department_feed",
+    ),
 ]

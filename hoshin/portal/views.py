@@ -3,24 +3,23 @@
 Every read goes through hoshin.plans.selectors / hoshin.portal.selectors, and evaluation
 results through hoshin.evaluations.selectors.public (published sheets of published plans only);
 a draft plan, its nodes and its actions answer 404 exactly like ids that do not exist. The
-pages carry nothing user-specific (no messages, no session), so they may be cached publicly for
-a minute: publishing or withdrawing a result shows on the next uncached request.
+pages carry nothing user-specific (no messages, no session): ``public_page`` keeps them in the
+page cache until public data changes and answers conditional requests with 304. The id of a
+plan or action recreated by a replacing import answers 301 to its new URL (``links``).
 """
 
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from hoshin.evaluations.selectors import public as results_selectors
 from hoshin.org.models import Department
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
-from hoshin.portal import charts, selectors
-
-public_page = cache_control(public=True, max_age=60)
+from hoshin.portal import charts, links, selectors
+from hoshin.portal.caching import public_page
 
 
 @require_safe
@@ -36,6 +35,9 @@ def plan_detail(request, plan_id: int):
     try:
         plan = plan_selectors.plan_get_published(plan_id=plan_id)
     except Plan.DoesNotExist:
+        moved = links.moved_redirect(kind=links.Kind.PLAN, old_id=plan_id, to="portal:plan")
+        if moved is not None:
+            return moved
         raise Http404(_("計画が見つかりません。")) from None
     tree, results = selectors.plan_tree_with_results(plan=plan)
     plan.action_count = sum(root.action_count for root in tree)
@@ -58,6 +60,9 @@ def action_detail(request, action_id: int):
     try:
         action = plan_selectors.action_get_published(action_id=action_id)
     except Action.DoesNotExist:
+        moved = links.moved_redirect(kind=links.Kind.ACTION, old_id=action_id, to="portal:action")
+        if moved is not None:
+            return moved
         raise Http404(_("取組が見つかりません。")) from None
     ancestors = plan_selectors.node_ancestors(node=action.node)
     nodes = [*ancestors, action.node]

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hoshin.portal.publication import announce
 from hoshin.voices.models import CitizenVoice, VoiceCategory, VoicePublication
 from hoshin.voices.services import publication as service
 from hoshin.voices.services import routing
@@ -62,6 +63,7 @@ def test_withdrawn_consent_takes_a_published_voice_off_the_portal(client, staff)
     publication = published(staff)
     assert client.get(reverse("voices:published_detail", args=[publication.pk])).status_code == 200
     CitizenVoice.objects.filter(pk=publication.voice_id).update(publish_consent=False)
+    announce(voice_ids=[publication.pk])  # a bulk update sends no model signal: say it changed
     assert not VoicePublication.objects.published().exists()
     assert client.get(reverse("voices:published_detail", args=[publication.pk])).status_code == 404
 

@@ -16,15 +16,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
+from hoshin.portal.caching import public_page
 from hoshin.voices.models import VoiceCategory, VoicePublication
 
 PAGE_SIZE = 20
-public_page = cache_control(public=True, max_age=60)
 
 
 def published_voices():
