@@ -136,6 +136,11 @@ def _choice(raw, items: list[dict], what: str) -> str:
 
 def _text(raw, *, max_length: int | None) -> str:
     text = "" if raw is None else str(raw).replace("\r\n", "\n").strip()
+    # Control characters (NUL above all: PostgreSQL refuses it) never belong in a sheet;
+    # line breaks and tabs do.
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            raise FieldError(f"制御文字（U+{ord(char):04X}）は使えません。")
     if max_length is not None and len(text) > max_length:
         raise FieldError(f"{len(text)}文字あります（上限{max_length}文字）。")
     return text

@@ -24,7 +24,7 @@ import threading
 
 from django.db import transaction
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 public_data_changing = Signal()
@@ -119,10 +119,16 @@ def _on_department(sender, instance, **kwargs):
     announce(department_ids=[instance.pk])
 
 
+def _on_department_change_links(sender, instance, action, pk_set, **kwargs):
+    """A reorganisation links departments (predecessors, successors) and may make one public."""
+    if action in ("post_add", "post_remove") and pk_set:
+        announce(department_ids=pk_set)
+
+
 def connect() -> None:
     """Hook the model signals (called from PortalConfig.ready)."""
     from hoshin.evaluations.models import CostLine, EvaluationSheet, Indicator
-    from hoshin.org.models import Department
+    from hoshin.org.models import Department, DepartmentChange
     from hoshin.plans.models import Action, ActionDepartment, KeyProject, Note, Plan, PlanNode
     from hoshin.voices.models import ResultRating, VoicePublication
 
@@ -144,3 +150,7 @@ def connect() -> None:
         uid = f"publication-{model._meta.label}"
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+    for through in (DepartmentChange.predecessors.through, DepartmentChange.successors.through):
+        m2m_changed.connect(
+            _on_department_change_links, sender=through, dispatch_uid=f"publication-{through}"
+        )

@@ -19,6 +19,7 @@ from django.dispatch import receiver
 
 from hoshin.evaluations.models import Stage
 from hoshin.plans.models import ActionDepartment, Plan
+from hoshin.portal.caching import public_version_bump
 from hoshin.portal.publication import public_data_changed
 from hoshin.search import documents
 from hoshin.search.backends import backend
@@ -127,5 +128,8 @@ def on_public_data_changed(sender, *, plan_ids, sheet_ids, voice_ids, department
             search_index_sheets(sheet_ids=sheet_ids)
         if voice_ids:
             search_index_voices(publication_ids=voice_ids)
+        # Search pages rendered between the data's commit and this index write were cached
+        # under the data's version with the old index: give the public data a new version.
+        public_version_bump()
     except Exception:
         logger.exception("search index update failed; run manage.py search_rebuild")
