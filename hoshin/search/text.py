@@ -20,6 +20,7 @@ the passage as the citizen wrote or the city published it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -63,9 +64,17 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origins
 
 
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
 def normalize(text: str) -> str:
-    """The search form of ``text`` (see the module docstring)."""
-    return normalize_with_map(text)[0]
+    """The search form of ``text`` (see the module docstring).
+
+    The same result as ``normalize_with_map(text)[0]``, computed on the whole string at once:
+    indexing 100,000 entries spends most of its time here.
+    """
+    folded = jaconv.hira2kata(unicodedata.normalize("NFKC", text).lower())
+    return _SEPARATORS.sub(" ", folded).strip()
 
 
 def grams(run: str) -> list[str]:

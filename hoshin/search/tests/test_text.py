@@ -79,3 +79,13 @@ def test_snippet_is_a_window_around_the_first_match():
 
 def test_snippet_without_a_match_in_the_body_shows_its_start():
     assert str(snippet("本文の冒頭です。", parse_query("防災"))) == "本文の冒頭です。"
+
+
+def test_the_fast_normalisation_agrees_with_the_mapped_one_on_the_seeds():
+    from conftest import COMPREHENSIVE_SEED, REFORM_SEED
+
+    for seed in (REFORM_SEED, COMPREHENSIVE_SEED):
+        for line in seed.read_text(encoding="utf-8").splitlines():
+            assert normalize(line) == normalize_with_map(line)[0], line
+    for sample in ("ＩＣＴ化（ｶﾞｲﾄﾞ）ー々〇①㈱髙﨑𠮷", "ごみ・ゴミ_gomi", "Ⅲ期 ½ ㎡"):
+        assert normalize(sample) == normalize_with_map(sample)[0], sample
