@@ -8,4 +8,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("検索")
 
     def ready(self) -> None:
-        from hoshin.search import services  # noqa: F401  (connects the index to data changes)
+        from django.db.models.signals import post_migrate
+
+        from hoshin.search import services  # connects the index to data changes
+
+        post_migrate.connect(services.search_clear_orphans, sender=self)

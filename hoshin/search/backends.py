@@ -14,6 +14,10 @@ the text into bigram tokens and both engines index those tokens as they are.
 
 Facets (scope, plan, year, department, grade, direction, kind) are extra tokens of the same
 document, so every filter is answered by the same index as the words: no table scan.
+
+The full-text table is not a Django model, so Django's test flush leaves it alone: a
+``post_migrate`` receiver (apps.py) empties it whenever the entry table is empty, and every
+write first deletes rows with the same ids.
 """
 
 from __future__ import annotations
@@ -104,10 +108,7 @@ class SqliteBackend:
 
     def search(self, expression: Expression, *, limit: int, offset: int):
         match = self.match(expression)
-        joined = (
-            "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
-            "WHERE search_fts MATCH %s"
-        )
+        joined = "FROM search_fts WHERE search_fts MATCH %s"
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {joined}", [match])
             total = cursor.fetchone()[0]
@@ -182,8 +183,8 @@ class PostgresBackend:
         # Ranked on the words only: the facets carry weight 0, and cover density would
         # otherwise count the distance from a facet's position to the words.
         joined = (
-            "FROM search_document d JOIN search_searchentry e ON e.id = d.entry_id, "
-            "CAST(%s AS tsquery) query, CAST(%s AS tsquery) words WHERE d.document @@ query"
+            "FROM search_document d, CAST(%s AS tsquery) query, CAST(%s AS tsquery) words "
+            "WHERE d.document @@ query"
         )
         params = [self.match(expression), self.words(expression)]
         with connection.cursor() as cursor:

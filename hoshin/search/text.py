@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import jaconv
 
@@ -32,9 +33,16 @@ MAX_TERMS = 10
 _COMBINING_KANA = {"\u3099", "\u309a"}  # voiced / semi-voiced marks left by NFKC of ﾞ ﾟ
 
 
+@cache
 def _is_word_char(char: str) -> bool:
     # Letters (incl. ー and 々, which are Lm) and digits make words; everything else separates.
     return unicodedata.category(char)[0] in "LN"
+
+
+@cache
+def _fold(char: str) -> str:
+    """One original character in search form (cached: texts use a few thousand characters)."""
+    return "".join(jaconv.hira2kata(part.lower()) for part in unicodedata.normalize("NFKC", char))
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
@@ -45,12 +53,10 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origins: list[int] = []
     for index, original in enumerate(text):
-        folded = unicodedata.normalize("NFKC", original)
-        for char in folded:
+        for char in _fold(original):
             if char in _COMBINING_KANA and chars and chars[-1] != " ":
                 chars[-1] = unicodedata.normalize("NFC", chars[-1] + char)
                 continue
-            char = jaconv.hira2kata(char.lower())
             if not _is_word_char(char):
                 if chars and chars[-1] != " ":
                     chars.append(" ")
