@@ -8,7 +8,7 @@ COMPREHENSIVE_SEED := $(SEEDS)/000_78a06c49d3f23c0e.txt
 REFORM_PLAN := 第6次行財政改革大綱に基づく実施計画
 COMPREHENSIVE_PLAN := 総合計画 自立できる自治体経営の推進
 
-.PHONY: setup demo demo-data test lint pytest bench bench-evaluations run
+.PHONY: setup demo demo-data test lint pytest bench bench-evaluations bench-portal run
 
 setup:
 	@bash scripts/setup.sh
@@ -38,6 +38,11 @@ pytest:
 bench: setup
 	$(PY) bench/plan_import.py
 	$(PY) bench/evaluations.py
+	$(PY) bench/portal.py
 
 bench-evaluations: setup
 	$(PY) bench/evaluations.py
+
+# gunicorn + wrk over 5,000 actions × 5 published years (bench/portal.py --help for sizes).
+bench-portal: setup
+	$(PY) bench/portal.py

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 UV_VERSION=0.13.8
-SYSTEM_PACKAGES=(chromium fonts-noto-cjk gettext)
+SYSTEM_PACKAGES=(chromium fonts-noto-cjk gettext wrk)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do

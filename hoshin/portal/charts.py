@@ -1,18 +1,28 @@
-"""Server-side charts: the geometry of an indicator's target-vs-actual bar chart.
+"""Charts of the public portal, drawn on the server as inline SVG (``hoshin.lib.svgcharts``).
 
-The template ``portal/_indicator_chart.html`` draws it as inline SVG (no JavaScript, no
-library, nothing fetched), with a title and a description read by screen readers, and the
-same numbers follow in a table. Bars are told apart by fill *and* pattern, not colour alone.
+- ``indicator_chart``: one indicator's target (hatched) and actual (solid) per published year,
+  with the baseline as a dashed line (the action page; ``portal/_indicator_chart.html``);
+- ``distribution_chart``: 100% bars of the overall grades, future directions and progress
+  statuses of one plan or node (the plan page; ``portal/_distribution_chart.html``);
+- ``progress_chart``: the mean progress rate of each node below a plan or node, with a line
+  at 100% (the plan page; ``portal/_progress_chart.html``).
+
+Every chart has a title and a description stating every figure (read by screen readers via
+``role="img"``), and its template is followed by a table with the same numbers. Nothing is
+told apart by colour alone: target bars are hatched, segments carry labels, patterns and a
+legend.
 """
 
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from hoshin.evaluations.models import Direction
-from hoshin.evaluations.selectors.public import IndicatorSeries
+from hoshin.evaluations.selectors.public import GradeCount, IndicatorSeries, NodeResult
+from hoshin.lib import svgcharts
 from hoshin.lib.fiscal import format_fiscal_year
-from hoshin.lib.numbers import format_quantity
+from hoshin.lib.numbers import format_quantity, format_rate
 
 # A narrow drawing: on a phone it shrinks less, so its text stays legible.
 WIDTH = 480
@@ -20,32 +30,15 @@ HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 12, 52, 56  # plot margins: axis labels, legend, year labels
 
 
-@dataclass
-class Bar:
-    kind: str  # "target" or "actual"
-    x: float
-    width: float
-    y: float = 0.0
-    height: float = 0.0
-    label: str = ""
-    label_x: float = 0.0
-    label_y: float = 0.0
-    missing: bool = False  # no value: a short text instead of a bar
+# ---- target vs actual of one indicator ------------------------------------------------------
 
 
 @dataclass
 class Group:
     center: float
     era_label: str  # 令和6年度
-    year_label: str  # (2024)
-    bars: list[Bar] = field(default_factory=list)
-
-
-@dataclass
-class Tick:
-    y: float
-    label: str
-    label_y: float = 0.0
+    year_label: str  # (2024年度)
+    bars: list[svgcharts.Bar] = field(default_factory=list)  # series 0 target, 1 actual
 
 
 @dataclass
@@ -59,22 +52,12 @@ class Chart:
     right: float
     top: float
     bottom: float
-    ticks: list[Tick]
+    ticks: list[svgcharts.Tick]
     groups: list[Group]
     zero_y: float
-    tick_x: float = LEFT - 8
     value_font_size: int = 15  # smaller when many years share the width
     baseline_y: float | None = None
     baseline_label: str = ""
-
-
-def _nice_step(span: float, steps: int = 4) -> float:
-    raw = span / steps
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
 
 
 def _value_text(value: Decimal | None, unit: str) -> str:
@@ -97,6 +80,10 @@ def _describe(series: IndicatorSeries) -> str:
     return text
 
 
+def _quantity_tick(value: float) -> str:
+    return format_quantity(Decimal(str(round(value, 6))))
+
+
 def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
     """Grouped bars (target, actual) per published year; None when there is nothing to draw."""
     if not series.has_values:
@@ -107,59 +94,28 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
         for v in (point.target, point.actual, point.baseline)
         if v is not None
     ]
-    low, high = min(0.0, *values), max(0.0, *values)
-    if high == low:
-        high = low + 1
-    step = _nice_step(high - low)
-    low = math.floor(low / step) * step
-    high = math.ceil(high / step) * step
-    plot_top, plot_bottom = TOP, HEIGHT - BOTTOM
-    plot_left, plot_right = LEFT, WIDTH - RIGHT
-
-    def y_of(value: float) -> float:
-        return plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)
-
-    ticks = []
-    n_ticks = round((high - low) / step)
-    for i in range(n_ticks + 1):
-        value = low + i * step
-        label = format_quantity(Decimal(str(round(value, 6))))
-        y = round(y_of(value), 1)
-        ticks.append(Tick(y=y, label=label, label_y=round(y + 5, 1)))
-
-    zero_y = y_of(0.0)
-    slot = (plot_right - plot_left) / len(series.points)
-    bar_width = min(48.0, slot * 0.32)
-    groups = []
-    for index, point in enumerate(series.points):
-        center = plot_left + slot * (index + 0.5)
-        group = Group(
-            center=round(center, 1),
+    scale = svgcharts.linear_scale(values)
+    plot_left, plot_right, plot_top, plot_bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+    column_groups = svgcharts.grouped_columns(
+        [[_float(point.target), _float(point.actual)] for point in series.points],
+        [[format_quantity(point.target), format_quantity(point.actual)] for point in series.points],
+        scale=scale,
+        left=plot_left,
+        right=plot_right,
+        top=plot_top,
+        bottom=plot_bottom,
+        missing_label="なし",
+    )
+    groups = [
+        Group(
+            center=column_group.center,
             era_label=format_fiscal_year(point.fy, western=False),
             year_label=f"（{point.fy}年度）",
+            bars=column_group.bars,
         )
-        for offset, kind, value in ((-1, "target", point.target), (0, "actual", point.actual)):
-            x = center + offset * bar_width + (-2 if offset else 2)
-            bar = Bar(
-                kind=kind,
-                x=round(x, 1),
-                width=round(bar_width, 1),
-                label_x=round(x + bar_width / 2, 1),
-            )
-            if value is None:
-                bar.missing = True
-                bar.label = "なし"
-                bar.label_y = round(zero_y - 6, 1)
-            else:
-                top = y_of(float(value))
-                bar.y = round(min(top, zero_y), 1)
-                bar.height = round(max(abs(zero_y - top), 1.0), 1)
-                bar.label = format_quantity(value)
-                bar.label_y = round(top - 6 if float(value) >= 0 else top + 18, 1)
-            group.bars.append(bar)
-        groups.append(group)
-
-    baseline = series.points[-1].baseline
+        for point, column_group in zip(series.points, column_groups, strict=True)
+    ]
+    slot = (plot_right - plot_left) / len(series.points)
     chart = Chart(
         id=chart_id,
         title=f"{series.name}の目標値と実績値の推移"
@@ -171,12 +127,255 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
         right=plot_right,
         top=plot_top,
         bottom=plot_bottom,
-        ticks=ticks,
+        ticks=svgcharts.y_ticks(
+            scale,
+            left=plot_left,
+            right=plot_right,
+            top=plot_top,
+            bottom=plot_bottom,
+            label=_quantity_tick,
+        ),
         groups=groups,
-        zero_y=round(zero_y, 1),
+        zero_y=round(scale.at(0.0, plot_bottom, plot_top), 1),
         value_font_size=15 if slot >= 130 else 12,
     )
+    baseline = series.points[-1].baseline
     if baseline is not None:
-        chart.baseline_y = round(y_of(float(baseline)), 1)
+        chart.baseline_y = round(scale.at(float(baseline), plot_bottom, plot_top), 1)
         chart.baseline_label = f"基準値 {format_quantity(baseline)}"
     return chart
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# ---- distributions of grades, directions and statuses ---------------------------------------
+
+# Narrower than the indicator chart: on a phone the drawing shrinks to ~330 px and its 14–15
+# unit text must stay legible; the legend wraps instead.
+DISTRIBUTION_WIDTH = 360
+BAR_LEFT = 8
+BAR_WIDTH = DISTRIBUTION_WIDTH - 16
+ROW_LABEL_HEIGHT = 26  # the row's name above its bar
+BAR_THICKNESS = 30
+LEGEND_LINE = 24
+LEGEND_FONT = 14
+SWATCH = 14
+
+
+@dataclass
+class LegendItem:
+    x: float  # the swatch
+    y: float  # the text's baseline
+    text: str
+    fill: svgcharts.Fill
+    pattern_id: str = ""
+
+    @property
+    def swatch_y(self) -> float:
+        return self.y - SWATCH + 2
+
+    @property
+    def text_x(self) -> float:
+        return self.x + SWATCH + 6
+
+
+@dataclass
+class DistributionRow:
+    name: str  # 総合評価
+    total: int
+    counts: list[GradeCount]
+    label_y: float = 0.0
+    bar_y: float = 0.0
+    text_y: float = 0.0
+    segments: list[svgcharts.Segment] = field(default_factory=list)
+    legend: list[LegendItem] = field(default_factory=list)
+
+    @property
+    def shares(self) -> list[tuple[GradeCount, Decimal | None]]:
+        """Each count with its share of the row's sheets, for the table."""
+        return [
+            (item, Decimal(item.count) / self.total if self.total else None) for item in self.counts
+        ]
+
+
+@dataclass
+class DistributionChart:
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    bar_left: float
+    bar_width: float
+    bar_thickness: float
+    rows: list[DistributionRow]
+    patterns: list[tuple[str, svgcharts.Fill]]  # (pattern id, fill) used by the segments
+
+
+def _count_text(count: int) -> str:
+    return _("%(count)s件") % {"count": f"{count:,}"}
+
+
+def _legend(segments: list[svgcharts.Segment], *, top: float) -> tuple[list[LegendItem], float]:
+    """Legend entries wrapped into lines of the chart's width; returns them and the next y."""
+    legend, x, y = [], BAR_LEFT, top
+    for segment in segments:
+        text = f"{segment.name} {_count_text(int(segment.count))}"
+        width = SWATCH + 6 + svgcharts.text_width(text, LEGEND_FONT) + 16
+        if x > BAR_LEFT and x + width > BAR_LEFT + BAR_WIDTH:
+            x, y = BAR_LEFT, y + LEGEND_LINE
+        legend.append(
+            LegendItem(
+                x=round(x, 1), y=y, text=text, fill=segment.fill, pattern_id=segment.pattern_id
+            )
+        )
+        x += width
+    return legend, y + LEGEND_LINE
+
+
+def distribution_chart(
+    rows: list[tuple[str, list[GradeCount]]], *, chart_id: str, subject: str, fy_label: str
+) -> DistributionChart | None:
+    """100% bars, one per non-empty row (総合評価, 今後の方向性, 進捗状況); None when all are empty.
+
+    ``subject`` names what is counted (the plan or the node) in the title and description.
+    """
+    chart_rows: list[DistributionRow] = []
+    patterns: dict[str, svgcharts.Fill] = {}
+    y = 8.0
+    for name, counts in rows:
+        total = sum(item.count for item in counts)
+        if not total:
+            continue
+        row = DistributionRow(name=name, total=total, counts=counts)
+        row.label_y = y + 18
+        row.bar_y = y + ROW_LABEL_HEIGHT
+        row.text_y = row.bar_y + BAR_THICKNESS / 2 + 5
+        row.segments = svgcharts.stacked_row(
+            [(item.grade.label, item.count) for item in counts],
+            x=BAR_LEFT,
+            width=BAR_WIDTH,
+            label=lambda label, count: f"{label} {count:,}",
+            blank_names=("未記入",),
+        )
+        for segment in row.segments:
+            if segment.fill.pattern:
+                segment.pattern_id = f"{chart_id}-{segment.fill.pattern}-{segment.fill.colour[1:]}"
+                patterns[segment.pattern_id] = segment.fill
+        row.legend, y = _legend(row.segments, top=row.bar_y + BAR_THICKNESS + 22)
+        y += 4
+        chart_rows.append(row)
+    if not chart_rows:
+        return None
+    desc = "".join(
+        f"{row.name}："
+        + "、".join(f"{c.grade.label} {_count_text(c.count)}" for c in row.counts)
+        + "。"
+        for row in chart_rows
+    )
+    return DistributionChart(
+        id=chart_id,
+        title=_("%(subject)sの評価結果の内訳（%(fy)s）") % {"subject": subject, "fy": fy_label},
+        desc=desc,
+        width=DISTRIBUTION_WIDTH,
+        height=int(y),
+        bar_left=BAR_LEFT,
+        bar_width=BAR_WIDTH,
+        bar_thickness=BAR_THICKNESS,
+        rows=chart_rows,
+        patterns=list(patterns.items()),
+    )
+
+
+# ---- mean progress rate of the nodes below -------------------------------------------------
+
+PROGRESS_WIDTH = 400
+PROGRESS_LABEL_CHARS = 8
+PROGRESS_LEFT = 130  # room for the node's label
+PROGRESS_RIGHT = 62  # room for the value past the bar
+PROGRESS_ROW = 34
+
+
+@dataclass
+class ProgressRow:
+    label: str  # the node's level, number and title
+    sheets: int
+    rate: Decimal | None
+    rate_label: str
+
+
+@dataclass
+class ProgressChart:
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    rows: list[ProgressRow]
+    bars: list[svgcharts.Bar]
+    ticks: list[svgcharts.Tick]
+    axis: tuple[float, float, float, float]
+    target_x: float  # the 100% line
+    plot_top: float
+    plot_bottom: float
+
+
+def progress_chart(
+    rows: list[tuple[str, NodeResult]], *, chart_id: str, subject: str, fy_label: str
+) -> ProgressChart | None:
+    """Horizontal bars of each row's mean progress rate (%); None unless two rows have one."""
+    shown = [
+        ProgressRow(
+            label=label,
+            sheets=result.sheets,
+            rate=result.mean_progress_rate,
+            rate_label=format_rate(result.mean_progress_rate),
+        )
+        for label, result in rows
+        if result.sheets
+    ]
+    if sum(1 for row in shown if row.rate is not None) < 2:
+        return None  # one figure needs no chart: the summary above states it
+    percents = [float(row.rate) * 100 if row.rate is not None else 0.0 for row in shown]
+    scale = svgcharts.linear_scale(percents, minimum_high=100)
+    top, left, right = 8, PROGRESS_LEFT, PROGRESS_WIDTH - PROGRESS_RIGHT
+    bottom = top + PROGRESS_ROW * len(shown)
+    bars = svgcharts.row_bars(
+        percents,
+        [svgcharts.shorten(row.label, PROGRESS_LABEL_CHARS) for row in shown],
+        [row.rate_label if row.rate is not None else _("算出不可") for row in shown],
+        scale=scale,
+        left=left,
+        right=right,
+        top=top,
+        row_height=PROGRESS_ROW,
+        thickness=20,
+    )
+    for bar, row in zip(bars, shown, strict=True):
+        bar.missing = row.rate is None
+    desc = "、".join(
+        f"{row.label} {row.rate_label if row.rate is not None else _('算出不可')}" for row in shown
+    ).replace("△", _("マイナス"))  # read aloud, the sign must be a word
+    return ProgressChart(
+        id=chart_id,
+        title=_("%(subject)sの平均進捗率（%(fy)s）") % {"subject": subject, "fy": fy_label},
+        desc=desc + "。" + _("100%は目標どおりの進捗です。"),
+        width=PROGRESS_WIDTH,
+        height=bottom + 36,
+        rows=shown,
+        bars=bars,
+        ticks=svgcharts.x_ticks(
+            scale, left=left, right=right, top=top, bottom=bottom, label=lambda v: f"{v:,.0f}%"
+        ),
+        axis=(
+            round(scale.at(0.0, left, right), 1),
+            top,
+            round(scale.at(0.0, left, right), 1),
+            bottom,
+        ),
+        target_x=round(scale.at(100.0, left, right), 1),
+        plot_top=top,
+        plot_bottom=bottom,
+    )

@@ -9,6 +9,7 @@ Evaluation results come only from hoshin.evaluations.selectors.public (published
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hoshin.evaluations.selectors import public
 from hoshin.evaluations.selectors.public import NodeResult, PlanResults
@@ -16,6 +17,7 @@ from hoshin.org.models import Department
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
 from hoshin.plans.selectors import TreeNode
+from hoshin.portal import charts
 
 
 def plans_public_list() -> QuerySet[Plan]:
@@ -134,6 +136,8 @@ def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
 
     ``tree_node.results`` covers the node's own published sheets and everything below it; the
     totals are summed from per-node aggregates (public.plan_results_public), not from sheets.
+    Each node with results, and the plan (``results.total``), also gets its charts
+    (``distribution_chart``, ``progress_chart``): pure geometry, no further query.
     """
     tree = plan_tree_public(plan=plan)
     results = public.plan_results_public(plan=plan)
@@ -147,6 +151,14 @@ def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
             total.add(roll_up(child))
         tree_node.results = total
         tree_node.grade_counts = results.distribution(total) if total.sheets else []
+        _attach_charts(
+            tree_node,
+            results,
+            result=total,
+            children=tree_node.children,
+            chart_id=f"node-{tree_node.node.pk}-chart",
+            subject=tree_node.node.label,
+        )
         return total
 
     plan_total = NodeResult()
@@ -154,4 +166,32 @@ def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
         plan_total.add(roll_up(root))
     results.total = plan_total
     results.total_grade_counts = results.distribution(plan_total) if plan_total.sheets else []
+    _attach_charts(
+        results, results, result=plan_total, children=tree, chart_id="plan-chart", subject=plan.name
+    )
     return tree, results
+
+
+def _attach_charts(
+    target, results: PlanResults, *, result: NodeResult, children, chart_id: str, subject: str
+) -> None:
+    """Set ``target.distribution_chart`` and ``target.progress_chart`` (None when empty)."""
+    target.distribution_chart = target.progress_chart = None
+    if not result.sheets:
+        return
+    target.distribution_chart = charts.distribution_chart(
+        [
+            (_("総合評価"), results.distribution(result)),
+            (_("今後の方向性"), results.direction_distribution(result)),
+            (_("進捗状況"), results.status_distribution(result)),
+        ],
+        chart_id=f"{chart_id}-distribution",
+        subject=subject,
+        fy_label=results.fy_label,
+    )
+    target.progress_chart = charts.progress_chart(
+        [(child.node.label, child.results) for child in children],
+        chart_id=f"{chart_id}-progress",
+        subject=subject,
+        fy_label=results.fy_label,
+    )

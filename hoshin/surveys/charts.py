@@ -1,14 +1,16 @@
 """Server-side horizontal bar charts of survey results, drawn as inline SVG by a template.
 
-``templates/surveys/staff/_bar_chart.html`` draws the geometry computed here: no JavaScript,
-nothing fetched. The SVG has ``role="img"`` with a title and a description that state every
-figure, and the page prints the same numbers in a table next to it. Bars run on a fixed
-0–100% axis so that charts of different questions compare at a glance.
+``templates/surveys/staff/_bar_chart.html`` draws the geometry computed here with
+``hoshin.lib.svgcharts`` (shared with the portal's and the voice statistics' charts): no
+JavaScript, nothing fetched. The SVG has ``role="img"`` with a title and a description that
+state every figure, and the page prints the same numbers in a table next to it. Bars run on a
+fixed 0–100% axis so that charts of different questions compare at a glance.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from hoshin.lib import svgcharts
 from hoshin.lib.numbers import format_rate
 
 WIDTH = 480
@@ -16,27 +18,17 @@ LEFT = 18
 PLOT_WIDTH = 330  # 100% of respondents
 ROW_HEIGHT = 50  # label line + bar + gap
 BAR_HEIGHT = 20
+BAR_OFFSET = 22  # the choice's label sits above its bar
 TOP = 8
 AXIS_SPACE = 28
 LABEL_CHARS = 26  # longer choice labels are shortened in the drawing (the table has them whole)
-TICKS = (0, 25, 50, 75, 100)
+PERCENT = svgcharts.Scale(low=0, high=100, step=25)
 
 
-@dataclass
-class Bar:
-    label: str
-    value_text: str
-    y: float
-    label_y: float
-    width: float
-    value_x: float
-    value_y: float
-
-
-@dataclass
-class Tick:
-    x: float
-    label: str
+class Bar(svgcharts.Bar):
+    @property
+    def value_text(self) -> str:
+        return self.value_label
 
 
 @dataclass
@@ -50,7 +42,7 @@ class BarChart:
     plot_width: int
     bar_height: int
     bars: list[Bar]
-    ticks: list[Tick]
+    ticks: list[svgcharts.Tick]
     axis_top: float
     axis_bottom: float
     tick_label_y: float
@@ -63,10 +55,6 @@ class ChartRow:
     share: Decimal | None  # count ÷ respondents, None when nobody responded
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-
-
 def value_text(row: ChartRow) -> str:
     """``42件（21.0%）``: how each bar and the chart's description state a figure."""
     return f"{row.count:,}件（{format_rate(row.share)}）"
@@ -74,23 +62,23 @@ def value_text(row: ChartRow) -> str:
 
 def bar_chart(*, chart_id: str, title: str, rows: list[ChartRow], note: str = "") -> BarChart:
     """The geometry of a chart with one bar per row; ``note`` ends the description."""
+    drawn = svgcharts.row_bars(
+        # A multiple-choice share can pass 100%: the bar stops at the axis, the text says it.
+        [min(max(float(row.share or 0), 0.0), 1.0) * 100 for row in rows],
+        [svgcharts.shorten(row.label, LABEL_CHARS) for row in rows],
+        [value_text(row) for row in rows],
+        scale=PERCENT,
+        left=LEFT,
+        right=LEFT + PLOT_WIDTH,
+        top=TOP,
+        row_height=ROW_HEIGHT,
+        thickness=BAR_HEIGHT,
+        bar_offset=BAR_OFFSET,
+    )
     bars = []
-    for index, row in enumerate(rows):
-        top = TOP + index * ROW_HEIGHT
-        share = float(row.share or 0)
-        width = round(PLOT_WIDTH * min(max(share, 0.0), 1.0), 1)
-        bar_y = top + 22
-        bars.append(
-            Bar(
-                label=_short(row.label),
-                value_text=value_text(row),
-                y=bar_y,
-                label_y=top + 16,
-                width=width,
-                value_x=LEFT + width + 6,
-                value_y=bar_y + 15,
-            )
-        )
+    for bar in drawn:
+        bar.label_y = bar.y - 6
+        bars.append(Bar(**vars(bar)))
     axis_bottom = TOP + len(rows) * ROW_HEIGHT
     figures = "、".join(f"{row.label} {value_text(row)}" for row in rows)
     desc = f"{figures}。{note}" if note else f"{figures}。"
@@ -104,7 +92,14 @@ def bar_chart(*, chart_id: str, title: str, rows: list[ChartRow], note: str = ""
         plot_width=PLOT_WIDTH,
         bar_height=BAR_HEIGHT,
         bars=bars,
-        ticks=[Tick(x=LEFT + PLOT_WIDTH * t / 100, label=f"{t}%") for t in TICKS],
+        ticks=svgcharts.x_ticks(
+            PERCENT,
+            left=LEFT,
+            right=LEFT + PLOT_WIDTH,
+            top=TOP,
+            bottom=axis_bottom,
+            label=lambda value: f"{value:.0f}%",
+        ),
         axis_top=TOP,
         axis_bottom=axis_bottom,
         tick_label_y=axis_bottom + 20,
