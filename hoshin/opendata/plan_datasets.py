@@ -27,9 +27,7 @@ def _url(path: str) -> str:
 
 def departments_public() -> QuerySet[Department]:
     """The departments the portal shows (its own rule, so the two never disagree)."""
-    # Until hoshin.portal.selectors exposes this publicly (requested), use its private helper.
-    public = getattr(portal_selectors, "departments_public", None)
-    return public() if public else portal_selectors._public_departments()
+    return portal_selectors.departments_public()
 
 
 class PlansDataset(Dataset):

@@ -50,6 +50,11 @@ def _public_departments() -> QuerySet[Department]:
     return Department.objects.filter(published | reorganised | parent_of_published).distinct()
 
 
+def departments_public() -> QuerySet[Department]:
+    """Departments citizens may see (for open data and the API: the portal's own rule)."""
+    return _public_departments()
+
+
 def department_get_public(*, department_id: int) -> Department:
     """A department citizens may see, or Department.DoesNotExist.
 

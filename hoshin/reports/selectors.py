@@ -219,7 +219,7 @@ def _prefetched(sheets: QuerySet[EvaluationSheet]) -> QuerySet[EvaluationSheet]:
 def annual_sheets_public(*, annual: AnnualPlan) -> Iterator[SheetReport]:
     """Every published sheet of the year in tree order, read CHUNK actions at a time.
 
-    Each sheet is built by the same code as the action page (public._public_sheet), with last
+    Each sheet is built by the same code as the action page (public.public_sheet), with last
     year's published actual in the cost table, as the action page shows it.
     """
     plan, fy = annual.plan, annual.fy
@@ -251,7 +251,7 @@ def annual_sheets_public(*, annual: AnnualPlan) -> Iterator[SheetReport]:
             if sheet is None or action is None:  # withdrawn since the list was read
                 continue
             action.plan = plan
-            shown = public._public_sheet(
+            shown = public.public_sheet(
                 sheet, previous=previous.get(action_id), unit_costs=unit_costs
             )
             chain, parent = [], nodes.get(action.node_id)

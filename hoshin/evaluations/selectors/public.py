@@ -278,9 +278,14 @@ class PublicSheet:
         return (self.effect_savings or 0) + (self.effect_revenue or 0)
 
 
-def _public_sheet(
+def public_sheet(
     sheet: EvaluationSheet, *, previous: EvaluationSheet | None, unit_costs: dict[int, Decimal]
 ) -> PublicSheet:
+    """The official fields of one published sheet, as the action page, PDFs and data show them.
+
+    ``previous`` is the same action's sheet of the year before (for the cost table), and
+    ``unit_costs`` the staff unit cost per year. Callers pass published sheets only.
+    """
     fy = sheet.cycle.fy
     indicators = list(sheet.indicators.all())
     scores = sheet.viewpoint_scores or {}
@@ -387,7 +392,7 @@ def action_results_public(*, action: Action) -> ActionResults:
     )
     by_fy = {sheet.cycle.fy: sheet for sheet in sheets}
     public = [
-        _public_sheet(sheet, previous=by_fy.get(sheet.cycle.fy - 1), unit_costs=unit_costs)
+        public_sheet(sheet, previous=by_fy.get(sheet.cycle.fy - 1), unit_costs=unit_costs)
         for sheet in sheets
     ]
     return ActionResults(sheets=public, series=_series(sheets))
