@@ -40,6 +40,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _download_cache(settings, tmp_path):
+    """Finished open-data files go to the test's own folder, never to var/cache."""
+    settings.HOSHIN_DOWNLOAD_CACHE_DIR = str(tmp_path / "downloads")
+
+
+@pytest.fixture(autouse=True)
 def _empty_caches():
     """Every test starts with empty caches (pages, rate limits): tests share one process."""
     from django.core.cache import caches

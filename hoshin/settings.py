@@ -172,6 +172,10 @@ HOSHIN_OPEN_DATA_LICENSE = {
     ),
 }
 HOSHIN_OPEN_DATA_ATTRIBUTION = env_str("HOSHIN_OPEN_DATA_ATTRIBUTION", "")
+# Finished open-data files, one folder per version of the public data ("" turns this off).
+HOSHIN_DOWNLOAD_CACHE_DIR = env_str(
+    "HOSHIN_DOWNLOAD_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "downloads")
+)
 
 # Citizens' voices: reply-by date in office days, spam limits of the public forms, retention.
 HOSHIN_REPLY_BUSINESS_DAYS = env_int("HOSHIN_REPLY_BUSINESS_DAYS", 10)

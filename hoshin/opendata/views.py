@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from hoshin.opendata import exporters
+from hoshin.opendata import exporters, files
 from hoshin.opendata.base import FILTER_NAMES, FilterError
 from hoshin.opendata.datasets import DATASETS, dataset_get
 from hoshin.portal.caching import public_page
@@ -176,32 +176,45 @@ def download(request, dataset: str, fmt: str):
     if not_modified is not None:
         return not_modified
 
+    filename = _filename(chosen, filters, fmt, encoding)
+    content_type = FORMATS[fmt]
+    if fmt == "csv":
+        content_type %= "Shift_JIS" if encoding == "cp932" else "utf-8"
+    # Read the version before the rows: a file is never kept under a newer version than its data.
+    kept = files.cache_path(f"{chosen.name}|{fmt}|{encoding}|{sorted(filters.items())}")
+    if kept is not None and kept.exists():
+        response = FileResponse(kept.open("rb"), content_type=content_type)
+    else:
+        response = _build(request, chosen, filters, fmt, encoding, content_type, kept)
+        if isinstance(response, HttpResponse):
+            return response  # a problem with the data (a character CP932 cannot hold)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    return response
+
+
+def _build(request, chosen, filters, fmt, encoding, content_type, kept):
+    """The file as it is built (streamed; an XLSX through a temporary file), kept on disk too."""
     if fmt == "csv" and encoding == "cp932":
         try:
             exporters.csv_check_rows(chosen, filters)
         except exporters.EncodingError as error:
             return _problem(400, str(error))
-
     rows = chosen.rows(chosen.queryset(filters))
-    filename = _filename(chosen, filters, fmt, encoding)
     if fmt == "xlsx":
         handle = exporters.xlsx_file(chosen, rows, notes=_notes(request))
-        response = FileResponse(handle, content_type=FORMATS["xlsx"])
-    elif fmt == "json":
+        if kept is not None:
+            files.keep(handle, kept)
+        return FileResponse(handle, content_type=content_type)
+    if fmt == "json":
         meta = {"license": open_data_license(), "attribution": attribution()}
-        response = StreamingHttpResponse(
-            exporters.json_chunks(chosen, rows, meta=meta), content_type=FORMATS["json"]
-        )
+        chunks = exporters.json_chunks(chosen, rows, meta=meta)
     else:
-        codec = exporters.CSV_ENCODINGS[encoding]
-        response = StreamingHttpResponse(
-            exporters.csv_chunks(chosen, rows, encoding=codec),
-            content_type=FORMATS["csv"] % ("Shift_JIS" if encoding == "cp932" else "utf-8"),
-        )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    if timestamp is not None:
-        response["Last-Modified"] = http_date(timestamp)
-    return response
+        chunks = exporters.csv_chunks(chosen, rows, encoding=exporters.CSV_ENCODINGS[encoding])
+    if kept is not None:
+        chunks = files.tee(chunks, kept)
+    return StreamingHttpResponse(chunks, content_type=content_type)
 
 
 def _filename(dataset, filters: dict, fmt: str, encoding: str) -> str:
