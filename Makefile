@@ -8,7 +8,7 @@ COMPREHENSIVE_SEED := $(SEEDS)/000_78a06c49d3f23c0e.txt
 REFORM_PLAN := 第6次行財政改革大綱に基づく実施計画
 COMPREHENSIVE_PLAN := 総合計画 自立できる自治体経営の推進
 
-.PHONY: setup demo demo-data test lint pytest bench bench-evaluations bench-portal run
+.PHONY: setup demo demo-data test lint pytest bench bench-evaluations bench-portal bench-search run
 
 setup:
 	@bash scripts/setup.sh
@@ -24,6 +24,7 @@ demo-data:
 	$(MANAGE) seed_demo_evaluations --plan "$(REFORM_PLAN)"
 	$(MANAGE) seed_demo_voices --plan "$(REFORM_PLAN)"
 	$(MANAGE) seed_demo_surveys
+	$(MANAGE) search_rebuild
 
 test: setup lint pytest
 
@@ -39,9 +40,14 @@ bench: setup
 	$(PY) bench/plan_import.py
 	$(PY) bench/evaluations.py
 	$(PY) bench/portal.py
+	$(PY) bench/search.py
 
 bench-evaluations: setup
 	$(PY) bench/evaluations.py
+
+# Japanese search over 100,000 records: indexing throughput and query latency percentiles.
+bench-search: setup
+	$(PY) bench/search.py
 
 # gunicorn + wrk over 5,000 actions × 5 published years (bench/portal.py --help for sizes).
 bench-portal: setup
