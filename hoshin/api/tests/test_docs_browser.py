@@ -40,7 +40,6 @@ def test_api_docs_work_without_javascript(new_page, live_server):
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_token_page_passes_axe(new_page, live_server, width, axe, screenshot, settings):
-    settings.ROOT_URLCONF = "hoshin.api.tests.urls"
     world = make_world()
     page = new_page(viewport=width)
     page.goto(live_server.url + "/staff/login/")
