@@ -37,8 +37,15 @@ def seed() -> str:
 def fingerprint() -> list[tuple]:
     """Every answer value in a stable order (ids differ between runs; labels and values do not)."""
     return list(
+        # Question positions count within a section, and responses may share a moment: the
+        # section, then the row's own order break the ties (PostgreSQL returns ties in any order).
         SurveyAnswer.objects.order_by(
-            "response__submitted_at", "question__position", "choice__position"
+            "response__submitted_at",
+            "response__pk",
+            "question__section__position",
+            "question__position",
+            "choice__position",
+            "pk",
         ).values_list(
             "response__survey__title",
             "response__age_band",
