@@ -37,10 +37,10 @@ class DatasetChange(models.Model):
         return f"{self.dataset} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
-def affected_datasets(*, plan_ids=(), sheet_ids=(), department_ids=()) -> set[str]:
+def affected_datasets(*, plan_ids=(), sheet_ids=(), department_ids=(), action_ids=()) -> set[str]:
     """The datasets a change of these objects may alter."""
     names: set[str] = set()
-    if plan_ids:
+    if plan_ids or action_ids:
         names.update(PLAN_DATASETS)
     if sheet_ids:
         names.update(SHEET_DATASETS)
@@ -49,14 +49,18 @@ def affected_datasets(*, plan_ids=(), sheet_ids=(), department_ids=()) -> set[st
     return names
 
 
-def record_changes(sender=None, *, plan_ids=(), sheet_ids=(), department_ids=(), **kwargs):
+def record_changes(
+    sender=None, *, plan_ids=(), sheet_ids=(), department_ids=(), action_ids=(), **kwargs
+):
     """Receiver of ``public_data_changing``: stamp the affected datasets with the time now.
 
     It runs inside the writer's transaction, so a rolled-back edit leaves no stamp. Changes of
     draft data stamp too (the signal does not say what was published): a Last-Modified that is
     a little too recent only costs a download, never shows stale data.
     """
-    names = affected_datasets(plan_ids=plan_ids, sheet_ids=sheet_ids, department_ids=department_ids)
+    names = affected_datasets(
+        plan_ids=plan_ids, sheet_ids=sheet_ids, department_ids=department_ids, action_ids=action_ids
+    )
     if not names:
         return
     now = timezone.now()

@@ -7,8 +7,8 @@ each of them hooking into every model and every bulk service, the changes are co
 * bulk paths that bypass model signals (``QuerySet.update``, ``bulk_create``) call
   :func:`announce` themselves (plan import, ``sheets_publish``).
 
-Two signals go out, both with ``plan_ids``, ``sheet_ids``, ``voice_ids`` and ``department_ids``
-(sets of ints, possibly empty):
+Two signals go out, both with ``plan_ids``, ``action_ids``, ``sheet_ids``, ``voice_ids`` (of
+VoicePublication) and ``department_ids`` (sets of ints, possibly empty):
 
 * ``public_data_changing`` at once, inside the caller's transaction, for cheap receivers whose
   own writes must roll back with it (the page-cache version);
@@ -30,18 +30,19 @@ from django.dispatch import Signal
 public_data_changing = Signal()
 public_data_changed = Signal()
 
-KEYS = ("plan_ids", "sheet_ids", "voice_ids", "department_ids")
+KEYS = ("plan_ids", "action_ids", "sheet_ids", "voice_ids", "department_ids")
 
 _local = threading.local()
 
 
-def announce(*, plan_ids=(), sheet_ids=(), voice_ids=(), department_ids=()) -> None:
+def announce(*, plan_ids=(), action_ids=(), sheet_ids=(), voice_ids=(), department_ids=()) -> None:
     """Record that these objects changed (see the module docstring for the two signals).
 
     Outside a transaction (autocommit) both signals go out at once, as on_commit does.
     """
     ids = {
         "plan_ids": {i for i in plan_ids if i is not None},
+        "action_ids": {i for i in action_ids if i is not None},
         "sheet_ids": {i for i in sheet_ids if i is not None},
         "voice_ids": {i for i in voice_ids if i is not None},
         "department_ids": {i for i in department_ids if i is not None},
@@ -78,23 +79,31 @@ def _on_plan(sender, instance, **kwargs):
     announce(plan_ids=[instance.pk])
 
 
-def _on_plan_part(sender, instance, **kwargs):
-    """A node or an action: the plan's pages change."""
+def _on_node(sender, instance, **kwargs):
+    """A node: its title is in the path of everything below it, so the whole plan changes."""
     if not _cascaded(instance, kwargs):
         announce(plan_ids=[instance.plan_id])
 
 
+def _on_action(sender, instance, **kwargs):
+    if not _cascaded(instance, kwargs):
+        announce(action_ids=[instance.pk])
+
+
 def _on_action_part(sender, instance, **kwargs):
-    """A responsibility line, key project or note: look up the plan through the action or node."""
+    """A responsibility line, key project or note: its action (or, for a node's note, the plan)."""
     if _cascaded(instance, kwargs):
         return
-    from hoshin.plans.models import Action, PlanNode
-
     if getattr(instance, "action_id", None) is not None:
-        plan_id = Action.objects.filter(pk=instance.action_id).values_list("plan_id", flat=True)
-    else:
-        plan_id = PlanNode.objects.filter(pk=instance.node_id).values_list("plan_id", flat=True)
-    announce(plan_ids=[plan_id.first()], department_ids=[getattr(instance, "department_id", None)])
+        announce(
+            action_ids=[instance.action_id],
+            department_ids=[getattr(instance, "department_id", None)],
+        )
+        return
+    from hoshin.plans.models import PlanNode
+
+    plan_id = PlanNode.objects.filter(pk=instance.node_id).values_list("plan_id", flat=True)
+    announce(plan_ids=[plan_id.first()])
 
 
 def _on_sheet(sender, instance, **kwargs):
@@ -134,8 +143,8 @@ def connect() -> None:
 
     hooks = [
         (Plan, _on_plan),
-        (PlanNode, _on_plan_part),
-        (Action, _on_plan_part),
+        (PlanNode, _on_node),
+        (Action, _on_action),
         (Note, _on_action_part),
         (ActionDepartment, _on_action_part),
         (KeyProject, _on_action_part),

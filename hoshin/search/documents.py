@@ -85,16 +85,8 @@ def plan_drafts(plan: Plan) -> Iterator[Draft]:
             url=plan_url,
         )
     )
-    nodes = {node.pk: node for node in PlanNode.objects.filter(plan=plan).prefetch_related("notes")}
-
-    def path(node: PlanNode) -> str:
-        labels = []
-        while node is not None:
-            labels.append(node.label)
-            node = nodes.get(node.parent_id)
-        return " › ".join([plan.name, *reversed(labels)])
-
-    for node in nodes.values():
+    paths = _NodePaths(plan)
+    for node in paths.nodes.values():
         notes = [f"{note.term} {note.body}" for note in node.notes.all() if note.action_id is None]
         yield Draft(
             _entry(
@@ -103,12 +95,37 @@ def plan_drafts(plan: Plan) -> Iterator[Draft]:
                 scope=scope,
                 plan_id=plan.pk,
                 title=node.label,
-                context=path(nodes.get(node.parent_id)) if node.parent_id else plan.name,
+                context=paths.path(node.parent_id),
                 body=_join(node.vision, *node.challenges, node.purpose, *notes),
                 url=f"{plan_url}#node-{node.pk}",
             )
         )
-    actions = Action.objects.filter(plan=plan).prefetch_related(
+    yield from action_drafts(plan, Action.objects.filter(plan=plan), paths=paths)
+
+
+class _NodePaths:
+    """The plan's nodes, to write "plan › 大項目 › 中項目" without a query per entry."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.nodes = {
+            node.pk: node for node in PlanNode.objects.filter(plan=plan).prefetch_related("notes")
+        }
+
+    def path(self, node_id: int | None) -> str:
+        labels = []
+        node = self.nodes.get(node_id)
+        while node is not None:
+            labels.append(node.label)
+            node = self.nodes.get(node.parent_id)
+        return " › ".join([self.plan.name, *reversed(labels)])
+
+
+def action_drafts(plan: Plan, actions, *, paths: _NodePaths | None = None) -> Iterator[Draft]:
+    """Some of the plan's actions (a queryset), with their departments, projects and notes."""
+    scope = Scope.PUBLIC if plan.is_published else Scope.STAFF
+    paths = paths or _NodePaths(plan)
+    actions = actions.prefetch_related(
         Prefetch(
             "responsibilities", queryset=ActionDepartment.objects.select_related("department")
         ),
@@ -124,7 +141,7 @@ def plan_drafts(plan: Plan) -> Iterator[Draft]:
                 scope=scope,
                 plan_id=plan.pk,
                 title=action.heading,
-                context=path(nodes[action.node_id]),
+                context=paths.path(action.node_id),
                 body=_join(
                     action.text,
                     *(project.title for project in action.key_projects.all()),

@@ -17,8 +17,8 @@ from itertools import islice
 from django.db import transaction
 from django.dispatch import receiver
 
-from hoshin.evaluations.models import Stage
-from hoshin.plans.models import ActionDepartment, Plan
+from hoshin.evaluations.models import EvaluationSheet, Stage
+from hoshin.plans.models import Action, ActionDepartment, Plan
 from hoshin.portal.caching import public_version_bump
 from hoshin.portal.publication import public_data_changed
 from hoshin.search import documents
@@ -80,6 +80,22 @@ def search_index_plans(*, plan_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
+def search_index_actions(*, action_ids: Iterable[int]) -> int:
+    """Re-index these actions and their sheets (whose titles and departments come from them).
+
+    An edit of one action re-reads that action, not its whole plan.
+    """
+    action_ids = set(action_ids)
+    _remove(SearchEntry.objects.filter(kind=EntryKind.ACTION, object_id__in=action_ids))
+    count = 0
+    actions = Action.objects.filter(pk__in=action_ids)
+    for plan in Plan.objects.filter(actions__in=actions).distinct():
+        count += _add(documents.action_drafts(plan, actions.filter(plan=plan)))
+    sheets = EvaluationSheet.objects.filter(action_id__in=action_ids).values_list("pk", flat=True)
+    return count + search_index_sheets(sheet_ids=list(sheets))
+
+
+@transaction.atomic
 def search_index_sheets(*, sheet_ids: Iterable[int]) -> int:
     """Re-index these evaluation sheets (published ones publicly, the others for staff only)."""
     sheet_ids = set(sheet_ids)
@@ -118,21 +134,30 @@ def search_clear_orphans(**kwargs) -> None:
 
 
 @receiver(public_data_changed, dispatch_uid="search-index")
-def on_public_data_changed(sender, *, plan_ids, sheet_ids, voice_ids, department_ids, **kwargs):
+def on_public_data_changed(
+    sender, *, plan_ids, sheet_ids, voice_ids, department_ids, action_ids=(), **kwargs
+):
     """Follow a committed change. A failure is logged, never raised: the change itself is
     already committed (a citizen's submission must not turn into an error page), and
     ``manage.py search_rebuild`` repairs the index."""
     try:
         plans = set(plan_ids)
-        if department_ids:
-            # A renamed department changes the text of the actions it is responsible for.
-            plans |= set(
-                ActionDepartment.objects.filter(department_id__in=department_ids)
-                .values_list("action__plan_id", flat=True)
-                .distinct()
-            )
         if plans:
             search_index_plans(plan_ids=plans)
+        actions = set(action_ids)
+        if department_ids:
+            # A renamed department changes the text of the actions it is responsible for.
+            actions |= set(
+                ActionDepartment.objects.filter(department_id__in=department_ids).values_list(
+                    "action_id", flat=True
+                )
+            )
+        # Actions of a plan re-indexed whole are already done.
+        actions -= set(
+            Action.objects.filter(pk__in=actions, plan_id__in=plans).values_list("pk", flat=True)
+        )
+        if actions:
+            search_index_actions(action_ids=actions)
         if sheet_ids:
             search_index_sheets(sheet_ids=sheet_ids)
         if voice_ids:

@@ -12,6 +12,7 @@ from hoshin.evaluations.models import EvaluationCycle, Stage
 from hoshin.evaluations.tests.factories import make_world, open_year, sheet_of
 from hoshin.evaluations.tests.stage_helpers import advance, fill
 from hoshin.plans.services import plan_set_published
+from hoshin.portal import publication
 from hoshin.portal.tests import factories
 from hoshin.search.backends import All, Expression, backend
 from hoshin.search.models import EntryKind, Scope, SearchEntry
@@ -165,14 +166,26 @@ def test_the_index_follows_publishing_and_unpublishing(world, django_capture_on_
 
 
 def test_the_index_follows_edits(world, django_capture_on_commit_callbacks):
-    search_rebuild()
+    # The fixture's writes never committed (the test's transaction), so their ids are still
+    # pending and would ride along with the first commit below: send them now.
+    with django_capture_on_commit_callbacks(execute=True):
+        publication._flush()
     assert public("ハザードマップ")
+    untouched = SearchEntry.objects.get(kind=EntryKind.ACTION, object_id=world.zaisei_action.pk)
     with django_capture_on_commit_callbacks(execute=True):
         action = world.bousai_action
         action.text = "土砂災害警戒区域を周知する。"
         action.save()
     assert public("ハザードマップ") == []
     assert public("土砂災害")
+    # One action edited: that action is re-read, not the whole plan.
+    assert SearchEntry.objects.filter(pk=untouched.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        world.zaisei.name = "財務課"
+        world.zaisei.save()  # a renamed department: the actions it is responsible for follow
+    assert "長期財政計画を策定する。" in [
+        hit.entry.body.split("\n")[0] for hit in search_public(query="財務課").hits
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         sheet = published_sheet(world, world.shared_action, raw={"activities": "旧い記述"})
     with django_capture_on_commit_callbacks(execute=True):
