@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from hoshin.opendata import exporters, files
+from hoshin.opendata import exporters
 from hoshin.opendata.base import FILTER_NAMES, FilterError
 from hoshin.opendata.datasets import DATASETS, dataset_get
+from hoshin.portal import downloads as files
 from hoshin.portal.caching import public_page
 
 FORMATS = {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from hoshin.backoffice.permissions import staff_required
 from hoshin.lib.pdf import JapaneseFontMissing
+from hoshin.portal import downloads
 from hoshin.portal.caching import public_page
 from hoshin.reports import selectors
 from hoshin.reports.annual_pdf import annual_report_pdf
@@ -65,15 +66,22 @@ def sheet_pdf(request: HttpRequest, action_id: int, fy: int) -> HttpResponse:
 @public_page
 def annual_pdf(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
     """The annual report of a published plan and year, streamed from a temporary file."""
+    filename = f"評価結果報告書_{plan_id}_{fy}.pdf"
+    # Read the version first: a kept report is never newer than the version it is kept under.
+    kept = downloads.cache_path(f"annual-report|{plan_id}|{fy}|{timezone.localdate()}")
     try:
         annual = selectors.annual_plan_public(plan_id=plan_id, fy=fy)
     except ReportNotFound as exc:
         return _not_found(request, exc)
+    if kept is not None and kept.exists():
+        return FileResponse(kept.open("rb"), content_type=PDF, filename=filename)
     try:
         target = annual_report_pdf(annual, today=timezone.localdate())
     except JapaneseFontMissing as exc:
         return _font_missing(request, exc)
-    return FileResponse(target, content_type=PDF, filename=f"評価結果報告書_{plan_id}_{fy}.pdf")
+    if kept is not None:
+        downloads.keep(target, kept)  # the next visitor gets the same file at once
+    return FileResponse(target, content_type=PDF, filename=filename)
 
 
 @never_cache

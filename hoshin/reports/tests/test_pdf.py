@@ -251,3 +251,24 @@ def test_link_snippets_point_at_the_pdfs(reports):
     assert "令和7年度（2025年度）の評価シート" in sheet and "PDF" in sheet
     annual = render_to_string("reports/_annual_pdf_link.html", {"plan": reports.plan, "fy": 2025})
     assert f'href="{annual_url(reports.plan.pk)}"' in annual and "PDF" in annual
+
+
+def test_annual_pdf_is_built_once_per_version_of_the_public_data(client, reports, monkeypatch):
+    from hoshin.reports import views
+
+    built = []
+    original = views.annual_report_pdf
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "annual_report_pdf", counting)
+    url = annual_url(reports.plan.pk, 2025)
+    first = b"".join(client.get(url).streaming_content)
+    second = b"".join(client.get(url).streaming_content)
+    assert first == second and first.startswith(b"%PDF") and len(built) == 1
+    reports.plan.description = "概要を改めた"
+    reports.plan.save()  # a change to public data: a new version, a new report
+    b"".join(client.get(url).streaming_content)
+    assert len(built) == 2

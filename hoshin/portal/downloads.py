@@ -1,7 +1,8 @@
 """Finished downloads kept on disk, one folder per version of the public data.
 
-Building a CSV of 25,000 sheets takes seconds of CPU; journalists and programs download the
-same files again and again, while the data changes a few times a year. The first request for
+Building a CSV of 25,000 sheets or an annual report of a hundred pages takes seconds of CPU;
+journalists, programs and citizens download the same files again and again, while the data
+changes a few times a year. Used by open data and the annual report PDF. The first request for
 a file streams it as it is built and writes it to ``HOSHIN_DOWNLOAD_CACHE_DIR/<version>/``
 alongside; the next ones are served from that file. A change to public data gives the data a
 new version (hoshin.portal.models.PublicState), so a stale file is never served, and folders
