@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from hoshin.opendata import exporters
 from hoshin.opendata.base import FILTER_NAMES, FilterError
 from hoshin.opendata.datasets import DATASETS, dataset_get
-from hoshin.portal import downloads as files
+from hoshin.portal import downloads
 from hoshin.portal.caching import public_page
 
 FORMATS = {
@@ -35,10 +35,6 @@ ENCODING_ALIASES = {
     "sjis": "cp932",
     "windows-31j": "cp932",
 }
-DEFAULT_LICENSE = {
-    "name": gettext_lazy("クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）"),
-    "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
-}
 FILTER_HELP = {
     "plan": gettext_lazy("計画ID（plans の plan_id）。例: plan=1"),
     "fy": gettext_lazy("年度。2025、2025年度、令和7年度、R7 のいずれでも指定できます。"),
@@ -51,17 +47,14 @@ FILTER_HELP = {
 
 
 def open_data_license() -> dict:
-    """The licence: settings.HOSHIN_OPEN_DATA_LICENSE as {"name", "url"} or (name, url)."""
-    value = getattr(settings, "HOSHIN_OPEN_DATA_LICENSE", None) or DEFAULT_LICENSE
-    if not isinstance(value, dict):
-        name, url = value
-        value = {"name": name, "url": url}
-    return {"name": str(value.get("name", "")), "url": str(value.get("url", ""))}
+    """The licence of every dataset: settings.HOSHIN_OPEN_DATA_LICENSE ({"name", "url"})."""
+    value = settings.HOSHIN_OPEN_DATA_LICENSE
+    return {"name": str(value["name"]), "url": str(value["url"])}
 
 
 def attribution() -> str:
     """The credit line users are asked to print when they reuse the data."""
-    custom = getattr(settings, "HOSHIN_OPEN_DATA_ATTRIBUTION", "")
+    custom = settings.HOSHIN_OPEN_DATA_ATTRIBUTION
     if custom:
         return str(custom)
     city = getattr(settings, "HOSHIN_CITY_NAME", "")
@@ -182,13 +175,16 @@ def download(request, dataset: str, fmt: str):
     if fmt == "csv":
         content_type %= "Shift_JIS" if encoding == "cp932" else "utf-8"
     # Read the version before the rows: a file is never kept under a newer version than its data.
-    kept = files.cache_path(f"{chosen.name}|{fmt}|{encoding}|{sorted(filters.items())}")
+    kept = downloads.cache_path(f"{chosen.name}|{fmt}|{encoding}|{sorted(filters.items())}")
     if kept is not None and kept.exists():
         response = FileResponse(kept.open("rb"), content_type=content_type)
     else:
+        if fmt == "csv" and encoding == "cp932":
+            try:
+                exporters.csv_check_rows(chosen, filters)
+            except exporters.EncodingError as error:
+                return _problem(400, str(error))
         response = _build(request, chosen, filters, fmt, encoding, content_type, kept)
-        if isinstance(response, HttpResponse):
-            return response  # a problem with the data (a character CP932 cannot hold)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
@@ -197,16 +193,11 @@ def download(request, dataset: str, fmt: str):
 
 def _build(request, chosen, filters, fmt, encoding, content_type, kept):
     """The file as it is built (streamed; an XLSX through a temporary file), kept on disk too."""
-    if fmt == "csv" and encoding == "cp932":
-        try:
-            exporters.csv_check_rows(chosen, filters)
-        except exporters.EncodingError as error:
-            return _problem(400, str(error))
     rows = chosen.rows(chosen.queryset(filters))
     if fmt == "xlsx":
         handle = exporters.xlsx_file(chosen, rows, notes=_notes(request))
         if kept is not None:
-            files.keep(handle, kept)
+            downloads.keep(handle, kept)
         return FileResponse(handle, content_type=content_type)
     if fmt == "json":
         meta = {"license": open_data_license(), "attribution": attribution()}
@@ -214,7 +205,7 @@ def _build(request, chosen, filters, fmt, encoding, content_type, kept):
     else:
         chunks = exporters.csv_chunks(chosen, rows, encoding=exporters.CSV_ENCODINGS[encoding])
     if kept is not None:
-        chunks = files.tee(chunks, kept)
+        chunks = downloads.tee(chunks, kept)
     return StreamingHttpResponse(chunks, content_type=content_type)
 
 

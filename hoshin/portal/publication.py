@@ -95,10 +95,9 @@ def _on_action_part(sender, instance, **kwargs):
     if _cascaded(instance, kwargs):
         return
     if getattr(instance, "action_id", None) is not None:
-        announce(
-            action_ids=[instance.action_id],
-            department_ids=[getattr(instance, "department_id", None)],
-        )
+        # The action covers its lines: announcing the line's department too would make the
+        # search re-read every action of that department (department_ids mean "renamed").
+        announce(action_ids=[instance.action_id])
         return
     from hoshin.plans.models import PlanNode
 

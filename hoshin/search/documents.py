@@ -164,10 +164,10 @@ def _scale_label(sheet: EvaluationSheet, scale: str, code: str) -> str:
 def sheet_draft(sheet: EvaluationSheet, *, public: bool) -> Draft:
     """One year of an action (or node), with the fields the public action page shows."""
     fy = sheet.cycle.fy
-    target = sheet.action or sheet.node
-    heading = sheet.action.heading if sheet.action_id else sheet.node.label
-    url = f"{target.get_absolute_url()}#result-{fy}" if sheet.action_id else ""
-    if not url:
+    if sheet.action_id:
+        heading, url = sheet.action.heading, f"{sheet.action.get_absolute_url()}#result-{fy}"
+    else:  # a node's (施策) sheet: shown in the plan page's summary of that node
+        heading = sheet.node.label
         url = f"{sheet.cycle.plan.get_absolute_url()}#node-{sheet.node_id}"
     departments = {sheet.department_id} if sheet.department_id else set()
     if sheet.action_id:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 
 from hoshin.evaluations.models import EvaluationSheet, Stage
@@ -158,8 +159,14 @@ def on_public_data_changed(
         )
         if actions:
             search_index_actions(action_ids=actions)
-        if sheet_ids:
-            search_index_sheets(sheet_ids=sheet_ids)
+        sheets = set(sheet_ids)
+        if sheets and (plans or actions):
+            done = Q(cycle__plan_id__in=plans) | Q(action_id__in=actions)
+            sheets -= set(
+                EvaluationSheet.objects.filter(done, pk__in=sheets).values_list("pk", flat=True)
+            )
+        if sheets:
+            search_index_sheets(sheet_ids=sheets)
         if voice_ids:
             search_index_voices(publication_ids=voice_ids)
         # Search pages rendered between the data's commit and this index write were cached

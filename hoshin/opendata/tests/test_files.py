@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hoshin.opendata.tests.builders import published_results
 from hoshin.plans.models import Action
-from hoshin.portal import downloads as files
+from hoshin.portal import downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,10 @@ def test_a_download_cut_short_leaves_no_file(tmp_path):
         yield b"first"
         yield b"second"
 
-    stream = files.tee(chunks(), target)
+    stream = downloads.tee(chunks(), target)
     assert next(stream) == b"first"
     stream.close()  # the client went away
     assert not target.exists()
     assert not list(target.parent.glob("*.partial"))
-    assert list(files.tee(chunks(), target)) == [b"first", b"second"]
+    assert list(downloads.tee(chunks(), target)) == [b"first", b"second"]
     assert target.read_bytes() == b"firstsecond"
