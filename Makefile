@@ -28,9 +28,13 @@ demo-data:
 
 test: setup lint pytest
 
+# The layer order (CONTRIBUTING.md): import-linter for Python, scripts/check_layers.py for
+# templates' {% load %}.
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/check_layers.py
 	$(MANAGE) makemigrations --check --dry-run
 
 pytest:

@@ -53,12 +53,10 @@ from django.urls import reverse  # noqa: E402
 
 from hoshin.lib.business_days import is_office_closed  # noqa: E402
 from hoshin.lib.fiscal import fiscal_year_of  # noqa: E402
-from hoshin.org.models import Department, Role, RoleAssignment, User  # noqa: E402
+from hoshin.org.models import AgeBand, Department, District, Role, RoleAssignment, User  # noqa: E402
 from hoshin.voices.models import (  # noqa: E402
-    AgeBand,
     Channel,
     CitizenVoice,
-    District,
     ReceiptCounter,
     VoiceCategory,
     VoiceKind,

@@ -31,18 +31,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # hoshin's apps in layer order, lowest first (CONTRIBUTING.md, enforced by `make lint`).
     "hoshin.audit",
+    "hoshin.changes",
     "hoshin.org",
     "hoshin.plans",
-    "hoshin.portal",
     "hoshin.evaluations",
     "hoshin.voices",
     "hoshin.surveys",
-    "hoshin.backoffice",
+    "hoshin.portal",
     "hoshin.search",
     "hoshin.opendata",
-    "hoshin.api",
     "hoshin.reports",
+    "hoshin.backoffice",
+    "hoshin.api",
+    "hoshin.jobs",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +70,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Formatting filters every app's templates use; lib has no app of its own.
+            "libraries": {"formatting": "hoshin.lib.template_filters"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -92,7 +97,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 30}
     )
 
-# The public page cache (hoshin/portal/caching.py) lives in "pages". In memory it is per
+# The public page cache (hoshin/changes/page_cache.py) lives in "pages". In memory it is per
 # process; set HOSHIN_CACHE_DIR (e.g. var/cache) to share it between gunicorn's workers as
 # files. Entries are keyed by the version of the public data, so none is ever stale: the
 # timeout and the entry limit only bound the space old versions take.

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from hoshin.api.v1.api import api as api_v1
-from hoshin.portal.caching import public_page
+from hoshin.changes.page_cache import public_page
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

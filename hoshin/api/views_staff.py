@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hoshin.api.forms import TokenCreateForm
 from hoshin.api.selectors import api_tokens_of
 from hoshin.api.services import ApiTokenError, api_token_create, api_token_revoke
-from hoshin.backoffice.permissions import staff_required
+from hoshin.org.roles import login_required_staff
 
 
 def _page(request: HttpRequest, form: TokenCreateForm, *, new=None, status: int = 200):
@@ -36,7 +36,7 @@ def _page(request: HttpRequest, form: TokenCreateForm, *, new=None, status: int 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@staff_required
+@login_required_staff
 def token_index(request: HttpRequest) -> HttpResponse:
     """The user's tokens and a form to create one; after creating, its secret (once)."""
     if request.method != "POST":
@@ -53,7 +53,7 @@ def token_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the user's own tokens (another person's token id is 404)."""
     token = api_tokens_of(user=request.user).filter(pk=token_id).first()

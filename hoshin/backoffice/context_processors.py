@@ -2,9 +2,9 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from hoshin.backoffice.permissions import can_manage_plans
+from hoshin.org.roles import is_planning_office
 
 
 def staff_nav(request):
     # Lazy: portal pages never read it, so they never pay for the role lookup.
-    return {"can_manage": SimpleLazyObject(lambda: can_manage_plans(request.user))}
+    return {"can_manage": SimpleLazyObject(lambda: is_planning_office(user=request.user))}

@@ -16,14 +16,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from hoshin.backoffice.forms import PlanImportConfirmForm, PlanImportForm, PlanPublishForm
-from hoshin.backoffice.permissions import (
-    can_manage_plans,
-    planning_office_required,
-    staff_required,
-)
 from hoshin.backoffice.services import plan_import_apply, plan_import_parse, plan_import_upload
 from hoshin.lib.encodings import DecodeError
 from hoshin.lib.fiscal import format_fiscal_year_range
+from hoshin.org.roles import is_planning_office, login_required_staff, planning_office_required
 from hoshin.org.selectors import departments_match
 from hoshin.plans.formats.base import (
     MARKER_LABELS,
@@ -52,7 +48,7 @@ def _render(
 ) -> HttpResponse:
     """Render a back-office page with what the frame needs (menu, breadcrumbs)."""
     context = {
-        "can_manage": can_manage_plans(request.user),
+        "can_manage": is_planning_office(user=request.user),
         "crumbs": crumbs or [],
         "nav_section": nav_section,
         **context,
@@ -65,11 +61,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@staff_required
+@login_required_staff
 def home(request: HttpRequest) -> HttpResponse:
     """Every plan, published or not, with what the user may do with it."""
     plans = Plan.objects.annotate(action_count=Count("actions")).order_by("-start_fy", "name")
-    can_manage = can_manage_plans(request.user)
+    can_manage = is_planning_office(user=request.user)
     pending = (
         PlanImport.objects.filter(status=PlanImport.Status.PREVIEWED).select_related("created_by")
         if can_manage

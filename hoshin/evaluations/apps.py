@@ -6,3 +6,8 @@ class EvaluationsConfig(AppConfig):
     name = "hoshin.evaluations"
     label = "evaluations"
     verbose_name = _("行政評価")
+
+    def ready(self) -> None:
+        from hoshin.evaluations import signals
+
+        signals.connect()

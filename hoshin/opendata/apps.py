@@ -8,7 +8,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("オープンデータ")
 
     def ready(self) -> None:
+        from hoshin.changes.channel import public_data_changing
         from hoshin.opendata.models import record_changes
-        from hoshin.portal.publication import public_data_changing
 
         public_data_changing.connect(record_changes, dispatch_uid="opendata-record-changes")

@@ -2,7 +2,7 @@
 
 The rows themselves carry no reliable date (nodes and actions have none, and a withdrawn plan
 leaves no row behind), so the catalogue's 最終更新日 and the downloads' Last-Modified come from
-here: hoshin.portal.publication announces every change to what citizens can see, inside the
+here: hoshin.changes.channel announces every change to what citizens can see, inside the
 writing transaction, and ``record_changes`` stamps the datasets it affects.
 """
 

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from hoshin.changes import downloads
+from hoshin.changes.page_cache import public_page
 from hoshin.opendata import exporters
 from hoshin.opendata.base import FILTER_NAMES, FilterError
 from hoshin.opendata.datasets import DATASETS, dataset_get
-from hoshin.portal import downloads
-from hoshin.portal.caching import public_page
 
 FORMATS = {
     "csv": "text/csv; charset=%s",

@@ -17,15 +17,15 @@ from hoshin.org.models import (
     Department,
     DepartmentChange,
     DepartmentKind,
+    District,
     RoleAssignment,
     User,
 )
+from hoshin.org.reorganization import SuccessorSpec, department_reorganize
 from hoshin.org.services import (
     DEPARTMENT_EDITABLE_FIELDS,
-    SuccessorSpec,
     department_check,
     department_create,
-    department_reorganize,
     department_update,
     role_assignment_check,
     user_assign_role,
@@ -398,3 +398,10 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for assignment in queryset.select_related("user"):
             user_revoke_role(assignment=assignment, by=request.user)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]

@@ -6,3 +6,8 @@ class OrgConfig(AppConfig):
     name = "hoshin.org"
     label = "org"
     verbose_name = _("組織・職員")
+
+    def ready(self) -> None:
+        from hoshin.org import signals
+
+        signals.connect()

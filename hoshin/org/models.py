@@ -227,3 +227,39 @@ class RoleAssignment(models.Model):
     def clean(self) -> None:
         if self.role in Role.department_scoped() and not self.department_id:
             raise ValidationError({"department": _("この役割には対象部署が必要です。")})
+
+
+# --- who writes to the city: shared by citizens' voices and surveys --------------------------
+
+# Characters of one text a citizen sends (a letter, a survey answer's upper limit): long letters
+# exist, 100,000-character ones are abuse.
+TEXT_LIMIT = 20_000
+
+
+class AgeBand(models.TextChoices):
+    UNDISCLOSED = "", _("回答しない")
+    TEENS = "10s", _("10代以下")
+    TWENTIES = "20s", _("20代")
+    THIRTIES = "30s", _("30代")
+    FORTIES = "40s", _("40代")
+    FIFTIES = "50s", _("50代")
+    SIXTIES = "60s", _("60代")
+    SEVENTIES = "70s", _("70代")
+    EIGHTIES_PLUS = "80s", _("80代以上")
+
+
+class District(models.Model):
+    """A district of the city (地区), chosen by writers and survey respondents."""
+
+    name = models.CharField(_("地区名"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        # The table was created by the voices app, where this model lived first.
+        db_table = "voices_district"
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,9 +1,11 @@
-"""Reads about departments and who may do what."""
+"""Reads about departments: matching names to the master, the department tree.
+
+Who holds which role is in ``hoshin.org.roles``."""
 
 import unicodedata
 from dataclasses import dataclass, field
 
-from hoshin.org.models import Department, Role, RoleAssignment, User
+from hoshin.org.models import Department
 
 
 def normalize_department_name(name: str) -> str:
@@ -46,29 +48,18 @@ def departments_match(*, labels: list[str], fy: int | None = None) -> Department
     return result
 
 
-def user_roles(*, user: User) -> list[RoleAssignment]:
-    """The user's role assignments (cached on the user object for the request)."""
-    if not hasattr(user, "_role_cache"):
-        user._role_cache = list(user.role_assignments.select_related("department"))
-    return user._role_cache
-
-
-def user_has_role(*, user: User, role: str, department: Department | None = None) -> bool:
-    """True if the user holds ``role`` (for ``department`` when given; city-wide roles match all)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    for assignment in user_roles(user=user):
-        if assignment.role != role:
-            continue
-        if department is None or assignment.department_id in (None, department.pk):
-            return True
-    return False
-
-
-def user_is_planning_office(*, user: User) -> bool:
-    """Planning office and administrators run the cycle for every department."""
-    return user_has_role(user=user, role=Role.PLANNING_OFFICE) or user_has_role(
-        user=user, role=Role.ADMIN
-    )
+def department_units(*, department_ids: set[int]) -> set[int]:
+    """The departments with every unit below them (a 課's role covers its 係; a department's
+    export covers its sub-units)."""
+    if not department_ids:
+        return set()
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), list(department_ids)
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return found

@@ -301,3 +301,31 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} → {self.plan_name}"
+
+
+class MovedObject(models.Model):
+    """An id that no longer exists because its object was recreated (a plan imported with
+    --replace): its public URL answers 301 to the new object's URL."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("計画")
+        NODE = "node", _("計画の節")
+        ACTION = "action", _("取組")
+
+    kind = models.CharField(_("種別"), max_length=10, choices=Kind.choices)
+    old_id = models.PositiveBigIntegerField(_("旧ID"))
+    new_id = models.PositiveBigIntegerField(_("新ID"))
+    moved_at = models.DateTimeField(_("移動日時"), auto_now_add=True)
+
+    class Meta:
+        # The table was created by the portal app, where this model lived first.
+        db_table = "portal_movedobject"
+        verbose_name = _("移動したURL")
+        verbose_name_plural = _("移動したURL")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_id"], name="moved_object_unique_old_id")
+        ]
+        indexes = [models.Index(fields=["kind", "new_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.old_id} → {self.new_id}"

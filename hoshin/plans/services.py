@@ -7,6 +7,7 @@ from django.db import transaction
 from hoshin.audit.services import audit_record
 from hoshin.org.models import Department, DepartmentKind
 from hoshin.org.selectors import departments_match
+from hoshin.plans import links
 from hoshin.plans.formats.base import MARKER_LABELS, ParsedAction, ParsedNode, ParsedPlan
 from hoshin.plans.models import (
     Action,
@@ -16,7 +17,6 @@ from hoshin.plans.models import (
     Plan,
     PlanNode,
 )
-from hoshin.portal import links
 
 
 class PlanImportError(Exception):

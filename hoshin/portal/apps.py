@@ -6,8 +6,3 @@ class PortalConfig(AppConfig):
     name = "hoshin.portal"
     label = "portal"
     verbose_name = _("公開ポータル")
-
-    def ready(self) -> None:
-        from hoshin.portal import publication
-
-        publication.connect()

@@ -20,14 +20,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from hoshin.changes.page_cache import public_page
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors import public as results_selectors
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
+from hoshin.plans import links, selectors
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Plan
-from hoshin.portal import links, selectors
-from hoshin.portal.caching import public_page
 
 FEED_SIZE = 50
 # The date in the ids of feeds that have no creation date of their own (RFC 4151 only asks

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from hoshin.changes.page_cache import public_page
 from hoshin.evaluations.selectors import public as results_selectors
 from hoshin.org.models import Department
+from hoshin.plans import links
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
-from hoshin.portal import charts, links, selectors
-from hoshin.portal.caching import public_page
+from hoshin.portal import charts, selectors
 
 
 @require_safe

@@ -3,7 +3,7 @@
 Public views read through ``hoshin.reports.selectors`` (published data only); an unknown id,
 an unpublished plan, action or sheet and an out-of-range year all answer 404 with a message
 naming what was not found. Staff views require a signed-in member of staff
-(``hoshin.backoffice.permissions.staff_required``) and show what the user may open.
+(``hoshin.org.roles.login_required_staff``) and show what the user may open.
 """
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.changes import downloads
+from hoshin.changes.page_cache import public_page
 from hoshin.lib.pdf import JapaneseFontMissing
-from hoshin.portal import downloads
-from hoshin.portal.caching import public_page
+from hoshin.org.roles import login_required_staff
 from hoshin.reports import selectors
 from hoshin.reports.annual_pdf import annual_report_pdf
 from hoshin.reports.selectors import ReportNotFound
@@ -86,7 +86,7 @@ def annual_pdf(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
 
 @never_cache
 @require_safe
-@staff_required
+@login_required_staff
 def plan_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan's tree, one row per action, as an Excel workbook (drafts included, as on the
     back-office plan list)."""
@@ -104,7 +104,7 @@ def plan_xlsx(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @never_cache
 @require_safe
-@staff_required
+@login_required_staff
 def annual_xlsx(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
     """The sheets of a plan and year the user may open (and the published ones) as a workbook."""
     try:

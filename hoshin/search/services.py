@@ -1,7 +1,7 @@
 """Keeping the search index in step with the data.
 
 The index is rebuilt per object after every committed change to public data: the portal's
-``public_data_changed`` signal (hoshin/portal/publication.py) carries the ids of plans, sheets,
+``public_data_changed`` signal (hoshin/changes/channel.py) carries the ids of plans, sheets,
 voice publications and departments that changed, and :func:`on_public_data_changed` re-reads
 them. Re-reading (rather than trusting what the signal says) is what keeps the index correct
 when something is unpublished, deleted or rolled back: an entry's scope always follows the
@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 
+from hoshin.changes.channel import public_data_changed
+from hoshin.changes.page_cache import public_version_bump
 from hoshin.evaluations.models import EvaluationSheet, Stage
 from hoshin.plans.models import Action, ActionDepartment, Plan
-from hoshin.portal.caching import public_version_bump
-from hoshin.portal.publication import public_data_changed
 from hoshin.search import documents
 from hoshin.search.backends import backend
 from hoshin.search.documents import Draft

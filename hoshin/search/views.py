@@ -7,9 +7,9 @@ filter value answer 400 with the form and its messages — never an error page, 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.changes.page_cache import public_page
 from hoshin.lib.fiscal import format_fiscal_year
-from hoshin.portal.caching import public_page
+from hoshin.org.roles import login_required_staff
 from hoshin.search import selectors
 from hoshin.search.forms import SearchForm
 
@@ -50,6 +50,6 @@ def search_public(request):
 
 
 @require_safe
-@staff_required
+@login_required_staff
 def search_staff(request):
     return _page(request, staff=True, template="search/staff.html", extra={"nav_section": "search"})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.org.models import AgeBand, District
 from hoshin.surveys.models import (
     TEXT_ANSWER_DEFAULT_LIMIT,
     TEXT_LIMIT,
@@ -22,7 +23,6 @@ from hoshin.surveys.models import (
 )
 from hoshin.surveys.selectors.public import NumberedQuestion, SectionBlock
 from hoshin.surveys.services.editing import MAX_INVITATIONS_PER_BATCH, QuestionSpec
-from hoshin.voices.models import AgeBand, District
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoshin.voices.models import TEXT_LIMIT, AgeBand, District
+from hoshin.org.models import TEXT_LIMIT, AgeBand, District
 
 TEXT_ANSWER_DEFAULT_LIMIT = 2_000  # characters of one free-text answer unless the question says
 SCALE_MIN, SCALE_MAX = 1, 5

@@ -28,13 +28,6 @@ class ReadOnlyAdminMixin:
         return False
 
 
-@admin.register(models.District)
-class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-
-
 @admin.register(models.VoiceCategory)
 class VoiceCategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "position", "is_active"]

@@ -16,16 +16,9 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.org.models import TEXT_LIMIT, AgeBand, District
 from hoshin.voices import abuse
-from hoshin.voices.models import (
-    TEXT_LIMIT,
-    AgeBand,
-    CitizenVoice,
-    District,
-    VoiceCategory,
-    VoiceKind,
-    VoiceWriter,
-)
+from hoshin.voices.models import CitizenVoice, VoiceCategory, VoiceKind, VoiceWriter
 from hoshin.voices.services.attachments import attachment_check
 from hoshin.voices.services.intake import WriterDetails
 

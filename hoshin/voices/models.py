@@ -10,10 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hoshin.org.models import Department
+from hoshin.org.models import AgeBand, Department, District
 from hoshin.plans.models import Action
-
-TEXT_LIMIT = 20_000  # characters of a letter: long letters exist, 100,000-character ones are abuse
 
 
 class Channel(models.TextChoices):
@@ -33,18 +31,6 @@ class VoiceKind(models.TextChoices):
     PROPOSAL = "proposal", _("提案")
 
 
-class AgeBand(models.TextChoices):
-    UNDISCLOSED = "", _("回答しない")
-    TEENS = "10s", _("10代以下")
-    TWENTIES = "20s", _("20代")
-    THIRTIES = "30s", _("30代")
-    FORTIES = "40s", _("40代")
-    FIFTIES = "50s", _("50代")
-    SIXTIES = "60s", _("60代")
-    SEVENTIES = "70s", _("70代")
-    EIGHTIES_PLUS = "80s", _("80代以上")
-
-
 class VoiceStatus(models.TextChoices):
     RECEIVED = "received", _("受付")
     ASSIGNED = "assigned", _("担当課決定")
@@ -57,21 +43,6 @@ class VoiceStatus(models.TextChoices):
     def open(cls) -> set[str]:
         """Statuses in which the city still owes the writer something."""
         return {cls.RECEIVED, cls.ASSIGNED, cls.ANSWERING}
-
-
-class District(models.Model):
-    """A district of the city (地区), chosen by writers and survey respondents."""
-
-    name = models.CharField(_("地区名"), max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(_("表示順"), default=0)
-
-    class Meta:
-        verbose_name = _("地区")
-        verbose_name_plural = _("地区")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class VoiceCategory(models.Model):

@@ -15,8 +15,8 @@ from pydantic import create_model
 
 from hoshin.api.pagination import page_of
 from hoshin.api.schemas import ErrorOut, PageParams, id_param, text_param
+from hoshin.changes.page_cache import public_page
 from hoshin.opendata.datasets import DATASETS, Dataset, FilterError
-from hoshin.portal.caching import public_page
 
 router = Router(tags=["公開データ（一覧）"])
 

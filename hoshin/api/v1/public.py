@@ -14,12 +14,12 @@ from ninja.decorators import decorate_view
 from hoshin.api.errors import ApiNotFound
 from hoshin.api.schemas import ErrorOut, ObjectId
 from hoshin.api.v1.public_schemas import ActionOut, PlanOut, PublicSheetOut
+from hoshin.changes.page_cache import public_page
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors import public as public_results
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
-from hoshin.portal.caching import public_page
 
 router = Router(tags=["公開データ（詳細）"])
 

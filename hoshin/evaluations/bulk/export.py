@@ -27,10 +27,11 @@ from hoshin.evaluations.models import (
     Indicator,
     IndicatorKind,
 )
-from hoshin.evaluations.selectors.access import can_edit, department_units
+from hoshin.evaluations.selectors.access import can_edit
 from hoshin.evaluations.services.sheets import as_text, sheet_values
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
+from hoshin.org.selectors import department_units
 from hoshin.plans.models import Plan
 
 MODEL_CHOICES = {

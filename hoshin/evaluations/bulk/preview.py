@@ -34,11 +34,12 @@ from hoshin.evaluations.models import (
     SheetRevision,
     Stage,
 )
-from hoshin.evaluations.selectors.access import can_edit, department_units, is_editor_of
+from hoshin.evaluations.selectors.access import can_edit, is_editor_of
 from hoshin.evaluations.services.errors import SheetValidationError
 from hoshin.evaluations.services.sheets import sheet_parse
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
+from hoshin.org.selectors import department_units
 from hoshin.plans.models import Plan
 
 EMPTY = "（空欄）"

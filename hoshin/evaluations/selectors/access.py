@@ -3,45 +3,13 @@
 from django.db.models import Q, QuerySet
 
 from hoshin.evaluations.models import EvaluationSheet
-from hoshin.org.models import Department, Role
-from hoshin.org.selectors import user_is_planning_office, user_roles
-
-
-def _descendants(department_ids: set[int]) -> set[int]:
-    """The departments and every unit below them (a 課's role covers its 係)."""
-    if not department_ids:
-        return set()
-    children: dict[int, list[int]] = {}
-    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), list(department_ids)
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    return found
-
-
-def department_units(*, department_ids: set[int]) -> set[int]:
-    """The departments with every unit below them (what one department's export covers)."""
-    return _descendants(set(department_ids))
-
-
-def departments_for_role(*, user, role: str) -> set[int]:
-    """Ids of the departments (with their sub-units) for which ``user`` holds ``role``."""
-    if not user.is_authenticated:
-        return set()
-    cache = user.__dict__.setdefault("_department_role_cache", {})
-    if role not in cache:
-        ids = {a.department_id for a in user_roles(user=user) if a.role == role and a.department_id}
-        cache[role] = _descendants(ids)
-    return cache[role]
+from hoshin.org.models import Role
+from hoshin.org.roles import departments_for_role, is_planning_office, user_roles
 
 
 def user_sees_all_sheets(*, user) -> bool:
     """Planning office, administrators and city-wide viewers see every department's sheets."""
-    if user_is_planning_office(user=user):
+    if is_planning_office(user=user):
         return True
     return any(a.role == Role.VIEWER and a.department_id is None for a in user_roles(user=user))
 
@@ -71,14 +39,14 @@ def sheets_visible_to(*, user) -> QuerySet[EvaluationSheet]:
 def is_editor_of(*, user, sheet: EvaluationSheet) -> bool:
     """The sheet's department editor (the planning office for sheets with no department)."""
     if sheet.department_id is None:
-        return user_is_planning_office(user=user)
+        return is_planning_office(user=user)
     return sheet.department_id in departments_for_role(user=user, role=Role.DEPARTMENT_EDITOR)
 
 
 def is_head_of(*, user, sheet: EvaluationSheet) -> bool:
     """The sheet's department head (the planning office for sheets with no department)."""
     if sheet.department_id is None:
-        return user_is_planning_office(user=user)
+        return is_planning_office(user=user)
     return sheet.department_id in departments_for_role(user=user, role=Role.DEPARTMENT_HEAD)
 
 
@@ -89,7 +57,7 @@ def can_edit(*, user, sheet: EvaluationSheet) -> bool:
 
 def can_comment(*, user, sheet: EvaluationSheet) -> bool:
     """Its department, co-responsible departments and the planning office may comment."""
-    if user_is_planning_office(user=user):
+    if is_planning_office(user=user):
         return True
     ids = departments_for_role(user=user, role=Role.DEPARTMENT_EDITOR) | departments_for_role(
         user=user, role=Role.DEPARTMENT_HEAD
@@ -103,7 +71,3 @@ def can_comment(*, user, sheet: EvaluationSheet) -> bool:
 
 def can_view(*, user, sheet: EvaluationSheet) -> bool:
     return sheets_visible_to(user=user).filter(pk=sheet.pk).exists()
-
-
-def is_planning_office(*, user) -> bool:
-    return user_is_planning_office(user=user)

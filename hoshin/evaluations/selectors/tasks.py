@@ -7,8 +7,8 @@ from django.db.models import Case, DateField, F, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.evaluations.models import EvaluationSheet, Stage
-from hoshin.evaluations.selectors.access import departments_for_role, is_planning_office
 from hoshin.org.models import Role
+from hoshin.org.roles import departments_for_role, is_planning_office
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from hoshin.evaluations.models import (
     StaffUnitCost,
     Stage,
 )
-from hoshin.evaluations.selectors.access import is_planning_office
 from hoshin.evaluations.services.cycle import template_for
 from hoshin.lib.fiscal import MAX_FY, MIN_FY, format_fiscal_year
+from hoshin.org.roles import is_planning_office
 from hoshin.plans.models import Plan
 
 # The scales of a template, in form order.

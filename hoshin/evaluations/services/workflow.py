@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.audit.services import audit_record
+from hoshin.changes.channel import announce
 from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, SheetTransition, Stage
-from hoshin.evaluations.selectors.access import is_editor_of, is_head_of, is_planning_office
+from hoshin.evaluations.selectors.access import is_editor_of, is_head_of
 from hoshin.evaluations.services.errors import SheetPermissionError, WorkflowError
-from hoshin.portal.publication import announce
+from hoshin.evaluations.signals import sheets_published
+from hoshin.org.roles import is_planning_office
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,8 @@ def sheet_transition(
 
 
 def _results_published(sheet_ids: list[int]) -> None:
-    """Closing the loop: e-mail writers of voices linked to these sheets, after the commit."""
-    from hoshin.voices.services.loop import on_sheets_published  # voices builds on evaluations
-
-    on_sheets_published(sheet_ids)
+    """Tell the listeners of ``sheets_published`` (voices closes the loop with its writers)."""
+    sheets_published.send(sender=EvaluationSheet, sheet_ids=list(sheet_ids))
 
 
 def _move(sheet: EvaluationSheet, target: str, *, by, comment: str, review_comment=None) -> None:

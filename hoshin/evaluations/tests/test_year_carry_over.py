@@ -10,7 +10,7 @@ from hoshin.evaluations.models import CostKind, EvaluationSheet, EvaluationTempl
 from hoshin.evaluations.services.cycle import fiscal_year_start
 from hoshin.evaluations.services.sheets import indicator_add, sheet_update
 from hoshin.evaluations.tests.factories import TODAY, make_world, open_year, sheet_of
-from hoshin.org.services import department_reorganize
+from hoshin.org.reorganization import department_reorganize
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hoshin.backoffice.forms import AccessibleFormMixin
-from hoshin.backoffice.permissions import staff_required
 from hoshin.evaluations import bulk
 from hoshin.evaluations.bulk.readers import read_file
 from hoshin.evaluations.models import EvaluationCycle, SheetUpload
@@ -33,7 +31,9 @@ from hoshin.evaluations.services.bulk import (
     sheet_upload_store,
     upload_apply,
 )
+from hoshin.lib.forms import AccessibleFormMixin
 from hoshin.org.models import Department
+from hoshin.org.roles import login_required_staff
 
 ALL_DEPARTMENTS = "all"
 FORMATS = (("xlsx", _("Excel ブック（.xlsx）")), ("json", _("JSON")))
@@ -138,14 +138,14 @@ def _page(request: HttpRequest, *, download_form=None, upload_form=None, status=
     )
 
 
-@staff_required
+@login_required_staff
 @require_GET
 def bulk_page(request: HttpRequest) -> HttpResponse:
     """Download and upload forms, and the user's recent uploads."""
     return _page(request)
 
 
-@staff_required
+@login_required_staff
 @require_GET
 def bulk_download(request: HttpRequest) -> HttpResponse:
     """One file with every sheet of the chosen plan, year and department."""
@@ -184,7 +184,7 @@ def _filename(cycle: EvaluationCycle, department: Department | None, file_format
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name)
 
 
-@staff_required
+@login_required_staff
 @require_POST
 def bulk_upload(request: HttpRequest) -> HttpResponse:
     """Read the file at once: an unreadable one is refused here; a readable one goes to preview."""
@@ -248,7 +248,7 @@ def _render_preview(request, upload, *, preview, read_error="", errors=None, sta
     )
 
 
-@staff_required
+@login_required_staff
 @require_GET
 def bulk_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     """Every change field by field (sheet, field, old → new), the warnings, or every error."""
@@ -259,7 +259,7 @@ def bulk_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     return _render_preview(request, upload, preview=preview, read_error=read_error)
 
 
-@staff_required
+@login_required_staff
 @require_POST
 def bulk_apply(request: HttpRequest, upload_id: int) -> HttpResponse:
     """Save every sheet of the upload or none; a refusal shows every reason and changes nothing."""

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hoshin.backoffice.forms import AccessibleFormMixin
-from hoshin.backoffice.permissions import planning_office_required
 from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, StaffUnitCost, Stage
 from hoshin.evaluations.selectors.dashboard import STAGES
 from hoshin.evaluations.services.cycle import cycle_set_due_dates, fiscal_year_start
 from hoshin.evaluations.services.workflow import sheets_publish
 from hoshin.lib.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from hoshin.lib.forms import AccessibleFormMixin
 from hoshin.org.models import Department
+from hoshin.org.roles import planning_office_required
 from hoshin.plans.models import Plan
 
 # --- forms -----------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoshin.backoffice.permissions import planning_office_required
 from hoshin.evaluations.models import EvaluationCycle, Stage
 from hoshin.evaluations.selectors.dashboard import (
     BY_DEPARTMENT,
@@ -29,6 +28,7 @@ from hoshin.evaluations.selectors.dashboard import (
 from hoshin.evaluations.views.dashboard_tables import BLANK, OTHER, dashboard_tables
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
+from hoshin.org.roles import planning_office_required
 from hoshin.plans.models import Plan, PlanNode
 
 SHEETS_PER_PAGE = 50

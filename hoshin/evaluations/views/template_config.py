@@ -18,8 +18,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from hoshin.backoffice.forms import AccessibleFormMixin
-from hoshin.backoffice.permissions import planning_office_required
 from hoshin.evaluations import defaults
 from hoshin.evaluations.models import EvaluationSheet, StaffUnitCost, Stage
 from hoshin.evaluations.services.cycle import template_for
@@ -34,6 +32,8 @@ from hoshin.evaluations.services.templates import (
     template_update,
 )
 from hoshin.lib.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from hoshin.lib.forms import AccessibleFormMixin
+from hoshin.org.roles import planning_office_required
 from hoshin.plans.models import Plan
 
 SCALE_HELP = {

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoshin.backoffice.permissions import staff_required
 from hoshin.evaluations.forms import CommentForm, IndicatorAddForm, SheetFilterForm, VersionForm
 from hoshin.evaluations.selectors import access
 from hoshin.evaluations.selectors.history import revision_entries
@@ -27,11 +26,12 @@ from hoshin.evaluations.views.workspace_sheet import (
     sheet_title,
     visible_sheet,
 )
+from hoshin.org.roles import login_required_staff
 
 PAGE_SIZE = 50
 
 
-@staff_required
+@login_required_staff
 def tasks(request: HttpRequest) -> HttpResponse:
     """The sheets waiting for me, grouped by what to do, overdue first."""
     groups = tasks_for(user=request.user)
@@ -48,7 +48,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@login_required_staff
 def sheet_list(request: HttpRequest) -> HttpResponse:
     """Every sheet the user may open, filtered by plan, year, department and stage."""
     visible = access.sheets_visible_to(user=request.user)
@@ -74,7 +74,7 @@ def sheet_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@login_required_staff
 def sheet_history(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """Every save as a readable diff, and every move through the workflow."""
     sheet = visible_sheet(request, sheet_id)
@@ -97,7 +97,7 @@ def sheet_history(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def sheet_comment(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """A comment between staff; never shown outside the back office."""
     sheet = visible_sheet(request, sheet_id)
@@ -114,7 +114,7 @@ def sheet_comment(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def sheet_indicator_add(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """Add an indicator to a sheet being drafted."""
     sheet = visible_sheet(request, sheet_id)
@@ -149,7 +149,7 @@ def sheet_indicator_add(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def sheet_indicator_remove(request: HttpRequest, sheet_id: int, indicator_id: int) -> HttpResponse:
     """Remove an indicator from a sheet being drafted; its last values stay in the history."""
     sheet = visible_sheet(request, sheet_id)

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hoshin.backoffice.permissions import staff_required
 from hoshin.evaluations import fields as sheet_fields
 from hoshin.evaluations.defaults import DEFAULT_BLOCKS
 from hoshin.evaluations.forms import CommentForm, IndicatorAddForm, TransitionForm
 from hoshin.evaluations.models import EvaluationSheet, SheetRevision
+from hoshin.evaluations.panels import sheet_panels
 from hoshin.evaluations.selectors import access
 from hoshin.evaluations.selectors.history import change_lines, path_labels, values_at_version
 from hoshin.evaluations.services.errors import (
@@ -40,6 +40,7 @@ from hoshin.evaluations.services.workflow import (
 from hoshin.evaluations.views.workspace_data import SheetData
 from hoshin.evaluations.views.workspace_layout import build_layout, computed_values, missing_fields
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.org.roles import login_required_staff
 
 SHEET_RELATED = (
     "cycle__plan",
@@ -184,11 +185,12 @@ def render_sheet_page(
         "last_revision": sheet.revisions.select_related("by").first(),
         "crumbs": sheet_crumbs(sheet),
         "nav_section": "sheets",
+        "panels": sheet_panels(request=request, sheet=sheet),
     }
     return render(request, "evaluations/workspace/sheet.html", context, status=status)
 
 
-@staff_required
+@login_required_staff
 def sheet_detail(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """The sheet: a form for its department's editor while drafting, else a read view."""
     return render_sheet_page(request, visible_sheet(request, sheet_id))
@@ -208,7 +210,7 @@ def posted_version(request: HttpRequest) -> int | None:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def sheet_save(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """Save the whole form; refused saves show the page again with the user's typed values."""
     sheet = visible_sheet(request, sheet_id)
@@ -286,7 +288,7 @@ def _conflict_page(
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def sheet_autosave(request: HttpRequest, sheet_id: int) -> JsonResponse:
     """Save-as-you-go: the changed fields, as JSON; the same service and rules as the form."""
     sheet = visible_sheet(request, sheet_id)
@@ -342,7 +344,7 @@ def sheet_autosave(request: HttpRequest, sheet_id: int) -> JsonResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def sheet_transition_view(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """One workflow move (submit, approve, send back …); refusals are shown at its button."""
     sheet = visible_sheet(request, sheet_id)

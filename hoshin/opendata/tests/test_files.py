@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hoshin.changes import downloads
 from hoshin.opendata.tests.builders import published_results
 from hoshin.plans.models import Action
-from hoshin.portal import downloads
 
 pytestmark = pytest.mark.django_db
 

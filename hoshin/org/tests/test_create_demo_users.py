@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hoshin.org.models import Department, Role, RoleAssignment, User
-from hoshin.org.selectors import user_has_role, user_is_planning_office
+from hoshin.org.roles import is_planning_office, user_has_role
 from hoshin.org.tests.factories import make_department
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +55,8 @@ def test_creates_one_user_per_role_with_departments():
     admin = users["demo-admin"]
     assert admin.is_superuser and admin.is_staff
     assert not users["demo-planning"].is_superuser
-    assert user_is_planning_office(user=users["demo-planning"])
-    assert not user_is_planning_office(user=users["demo-editor"])
+    assert is_planning_office(user=users["demo-planning"])
+    assert not is_planning_office(user=users["demo-editor"])
     zaisei = Department.objects.get(name="財政課")
     assert not user_has_role(
         user=users["demo-editor"], role=Role.DEPARTMENT_EDITOR, department=zaisei

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from hoshin.audit.models import AuditEntry
 from hoshin.org.models import Department, DepartmentChange, DepartmentKind, Role, RoleAssignment
-from hoshin.org.services import SuccessorSpec, department_reorganize
+from hoshin.org.reorganization import SuccessorSpec, department_reorganize
 from hoshin.org.tests.factories import make_action, make_department, make_plan, make_user
 from hoshin.plans.models import ActionDepartment
 from hoshin.plans.selectors import department_lineage, responsibilities_in

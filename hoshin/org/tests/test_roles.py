@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from hoshin.audit.models import AuditEntry
 from hoshin.org.models import Role, RoleAssignment
-from hoshin.org.selectors import user_has_role, user_is_planning_office
+from hoshin.org.roles import is_planning_office, user_has_role
 from hoshin.org.services import user_assign_role, user_revoke_role
 from hoshin.org.tests.factories import make_department, make_user
 
@@ -22,7 +22,7 @@ def test_assign_role_is_idempotent_and_audited_once():
     assert RoleAssignment.objects.filter(user=user).count() == 1
     entry = AuditEntry.objects.get(verb="role.assign")
     assert entry.actor == admin
-    assert user_is_planning_office(user=user)
+    assert is_planning_office(user=user)
 
 
 def test_department_role_needs_a_department():
@@ -55,7 +55,7 @@ def test_department_editor_acts_only_for_own_department():
 
     assert user_has_role(user=editor, role=Role.DEPARTMENT_EDITOR, department=bousai)
     assert not user_has_role(user=editor, role=Role.DEPARTMENT_EDITOR, department=zaisei)
-    assert not user_is_planning_office(user=editor)
+    assert not is_planning_office(user=editor)
 
 
 def test_revoke_role_deletes_and_audits():

@@ -8,13 +8,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hoshin.changes.models import PublicState
+from hoshin.changes.page_cache import PAGE_CACHE, public_page
 from hoshin.evaluations.models import Stage
 from hoshin.evaluations.services.workflow import sheet_transition
 from hoshin.evaluations.tests.factories import make_world, open_year, sheet_of
 from hoshin.evaluations.tests.stage_helpers import advance, fill
 from hoshin.plans.services import plan_set_published
-from hoshin.portal.caching import PAGE_CACHE, public_page
-from hoshin.portal.models import PublicState
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
+from hoshin.changes.page_cache import PAGE_CACHE
 from hoshin.evaluations.models import EvaluationSheet, Stage
 from hoshin.evaluations.services.workflow import sheet_transition
 from hoshin.evaluations.tests.factories import make_world, open_year, sheet_of
@@ -15,7 +16,6 @@ from hoshin.evaluations.tests.stage_helpers import advance, fill
 from hoshin.org.models import Department
 from hoshin.plans.services import plan_set_published
 from hoshin.portal import feeds
-from hoshin.portal.caching import PAGE_CACHE
 
 pytestmark = [
     pytest.mark.django_db,

@@ -6,11 +6,10 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
+from hoshin.changes.page_cache import PAGE_CACHE
 from hoshin.plans.formats.detect import parse_plan_file
-from hoshin.plans.models import Action, Plan
+from hoshin.plans.models import Action, MovedObject, Plan
 from hoshin.plans.services import plan_import, plan_set_published
-from hoshin.portal.caching import PAGE_CACHE
-from hoshin.portal.models import MovedObject
 
 pytestmark = [
     pytest.mark.django_db,

@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hoshin.lib.template_filters import next_heading_level, plan_period
 from hoshin.org.models import Department, DepartmentChange
 from hoshin.plans.models import Plan, PlanNode
 from hoshin.plans.services import plan_set_published
-from hoshin.portal.templatetags.portal_tags import next_heading_level, plan_period
 from hoshin.portal.tests import factories as f
 
 pytestmark = [

@@ -8,11 +8,11 @@ exactly where a real request would have committed.
 import pytest
 from django.db import connection
 
+from hoshin.changes import channel
 from hoshin.evaluations.models import EvaluationCycle, Stage
 from hoshin.evaluations.tests.factories import make_world, open_year, sheet_of
 from hoshin.evaluations.tests.stage_helpers import advance, fill
 from hoshin.plans.services import plan_set_published
-from hoshin.portal import publication
 from hoshin.portal.tests import factories
 from hoshin.search.backends import All, Expression, backend
 from hoshin.search.models import EntryKind, Scope, SearchEntry
@@ -169,7 +169,7 @@ def test_the_index_follows_edits(world, django_capture_on_commit_callbacks):
     # The fixture's writes never committed (the test's transaction), so their ids are still
     # pending and would ride along with the first commit below: send them now.
     with django_capture_on_commit_callbacks(execute=True):
-        publication._flush()
+        channel._flush()
     assert public("ハザードマップ")
     untouched = SearchEntry.objects.get(kind=EntryKind.ACTION, object_id=world.zaisei_action.pk)
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Max, Min, QuerySet
 
+from hoshin.org.models import AgeBand, District
 from hoshin.surveys.charts import BarChart, ChartRow, bar_chart
 from hoshin.surveys.models import (
     SCALE_MAX,
@@ -22,7 +23,6 @@ from hoshin.surveys.models import (
     SurveyResponse,
 )
 from hoshin.surveys.selectors.public import NumberedQuestion, SectionBlock, survey_structure
-from hoshin.voices.models import AgeBand, District
 
 TEXT_PREVIEW = 5
 UNANSWERED = "無回答"

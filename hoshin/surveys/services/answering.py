@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from hoshin.audit.services import audit_record
+from hoshin.org.models import AgeBand, District
 from hoshin.surveys.models import (
     NUMBER_LIMIT,
     SCALE_MAX,
@@ -31,7 +32,6 @@ from hoshin.surveys.models import (
     SurveyResponse,
 )
 from hoshin.surveys.selectors.public import response_with_submission_key
-from hoshin.voices.models import AgeBand, District
 
 _BROWSER_SALT = "hoshin.surveys.browser"
 REQUIRED_MESSAGE = "この設問は回答が必要です。"

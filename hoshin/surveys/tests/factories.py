@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from hoshin.org.models import District
 from hoshin.surveys.models import AnswerLimit, QuestionKind, Survey, SurveyQuestion
 from hoshin.surveys.services.answering import Submitted, response_submit
 from hoshin.surveys.services.editing import (
@@ -15,7 +16,6 @@ from hoshin.surveys.services.editing import (
     survey_create,
     survey_publish,
 )
-from hoshin.voices.models import District
 
 _browsers = itertools.count(1)
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from hoshin.org.models import District
 from hoshin.surveys.management.commands.seed_demo_surveys import (
     CLOSED_RESPONSES,
     CLOSED_TITLE,
@@ -23,7 +24,6 @@ from hoshin.surveys.models import (
 )
 from hoshin.surveys.selectors.public import surveys_open
 from hoshin.surveys.selectors.results import survey_results
-from hoshin.voices.models import District
 
 pytestmark = pytest.mark.django_db
 

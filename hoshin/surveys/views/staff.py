@@ -1,5 +1,5 @@
 """Staff pages for building surveys: list, settings, sections, questions, publishing, versions,
-invitation codes. Public-hearing office and administrators only (``survey_staff_required``).
+invitation codes. Public-hearing office and administrators only (``public_hearing_office_required``).
 
 Views are thin: load, validate a form, call a service, redirect. Mutating views require POST.
 """
@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hoshin.org.roles import public_hearing_office_required
 from hoshin.surveys.forms import (
     InvitationForm,
     QuestionForm,
@@ -24,7 +25,6 @@ from hoshin.surveys.forms import (
     add_service_errors,
 )
 from hoshin.surveys.models import AnswerLimit, Survey, SurveyQuestion, SurveySection
-from hoshin.surveys.permissions import survey_staff_required
 from hoshin.surveys.selectors.public import survey_structure
 from hoshin.surveys.services import editing
 
@@ -60,7 +60,7 @@ def _fail(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-@survey_staff_required
+@public_hearing_office_required
 def survey_list(request: HttpRequest) -> HttpResponse:
     """Every survey and version, newest first, with its phase and number of responses."""
     surveys = Survey.objects.annotate(
@@ -70,7 +70,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     return render_staff(request, "surveys/staff/list.html", {"surveys": surveys})
 
 
-@survey_staff_required
+@public_hearing_office_required
 def survey_create(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@survey_staff_required
+@public_hearing_office_required
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Settings, structure and what may be done next (edit, publish, close, new version …)."""
     survey = survey_or_404(survey_id)
@@ -116,7 +116,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
 
 
-@survey_staff_required
+@public_hearing_office_required
 def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = survey_or_404(survey_id)
     form = SurveyForm(request.POST or None, initial=SurveyForm.initial_for(survey))
@@ -137,7 +137,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @require_POST
-@survey_staff_required
+@public_hearing_office_required
 def survey_action(request: HttpRequest, survey_id: int, action: str) -> HttpResponse:
     """Publish, take back, close now, copy as a new version, or delete a draft."""
     survey = survey_or_404(survey_id)
@@ -169,7 +169,7 @@ def survey_action(request: HttpRequest, survey_id: int, action: str) -> HttpResp
 # ---- sections -----------------------------------------------------------------------------
 
 
-@survey_staff_required
+@public_hearing_office_required
 def section_form(
     request: HttpRequest, survey_id: int, section_id: int | None = None
 ) -> HttpResponse:
@@ -210,7 +210,7 @@ def section_form(
 
 
 @require_POST
-@survey_staff_required
+@public_hearing_office_required
 def section_delete(request: HttpRequest, survey_id: int, section_id: int) -> HttpResponse:
     survey = survey_or_404(survey_id)
     section = get_object_or_404(SurveySection, pk=section_id, survey=survey)
@@ -225,7 +225,7 @@ def section_delete(request: HttpRequest, survey_id: int, section_id: int) -> Htt
 # ---- questions ----------------------------------------------------------------------------
 
 
-@survey_staff_required
+@public_hearing_office_required
 def question_form(
     request: HttpRequest, survey_id: int, question_id: int | None = None
 ) -> HttpResponse:
@@ -282,7 +282,7 @@ def question_form(
 
 
 @require_POST
-@survey_staff_required
+@public_hearing_office_required
 def question_delete(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
     survey = survey_or_404(survey_id)
     question = get_object_or_404(SurveyQuestion, pk=question_id, survey=survey)
@@ -297,7 +297,7 @@ def question_delete(request: HttpRequest, survey_id: int, question_id: int) -> H
 # ---- invitation codes ---------------------------------------------------------------------
 
 
-@survey_staff_required
+@public_hearing_office_required
 def invitations(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Issue invitation codes (per-code surveys) and download them for the mailing."""
     survey = survey_or_404(survey_id)
@@ -328,7 +328,7 @@ def invitations(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
 
 
-@survey_staff_required
+@public_hearing_office_required
 def invitations_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Every code with its answer URL, as CSV (UTF-8 with BOM) for a mail merge.
 

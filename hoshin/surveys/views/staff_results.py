@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from hoshin.org.roles import public_hearing_office_required
 from hoshin.surveys.exporters import SurveyExportError, export_csv, export_xlsx
 from hoshin.surveys.models import QuestionKind, SurveyQuestion
-from hoshin.surveys.permissions import survey_staff_required
 from hoshin.surveys.selectors.results import (
     ATTRIBUTES,
     crosstab,
@@ -27,7 +27,7 @@ def _attributes(survey) -> list[tuple[str, str]]:
     return [(key, label) for key, label in ATTRIBUTES.items() if asked[key]]
 
 
-@survey_staff_required
+@public_hearing_office_required
 def results(request: HttpRequest, survey_id: int) -> HttpResponse:
     """All figures of a survey; ``?crosstab=<question id>&by=age_band|district`` adds a cross-tab."""
     survey = survey_or_404(survey_id)
@@ -56,7 +56,7 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
 
 
-@survey_staff_required
+@public_hearing_office_required
 def texts(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
     """Every free-text answer to one question, 50 per page, as text (escaped, line breaks kept)."""
     survey = survey_or_404(survey_id)
@@ -79,7 +79,7 @@ def texts(request: HttpRequest, survey_id: int, question_id: int) -> HttpRespons
     )
 
 
-@survey_staff_required
+@public_hearing_office_required
 def export(request: HttpRequest, survey_id: int) -> HttpResponse:
     """Raw answers: ``?format=xlsx``, or CSV in UTF-8 with BOM (default) or ``&encoding=cp932``."""
     survey = survey_or_404(survey_id)

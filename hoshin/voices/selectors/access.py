@@ -25,21 +25,15 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from hoshin.evaluations.selectors.access import departments_for_role
 from hoshin.org.models import Role
-from hoshin.org.selectors import user_has_role, user_roles
+from hoshin.org.roles import (
+    departments_for_role,
+    is_mayor_office,
+    is_public_hearing_office,
+    user_has_role,
+    user_roles,
+)
 from hoshin.voices.models import CitizenVoice, ReplyStage, VoiceReply
-
-
-def is_public_hearing(*, user) -> bool:
-    """The public-hearing office and administrators handle every voice."""
-    return user_has_role(user=user, role=Role.PUBLIC_HEARING) or user_has_role(
-        user=user, role=Role.ADMIN
-    )
-
-
-def is_mayor_office(*, user) -> bool:
-    return user_has_role(user=user, role=Role.MAYOR_OFFICE)
 
 
 def sees_all_voice_texts(*, user) -> bool:
@@ -62,7 +56,7 @@ def voices_visible_to(*, user) -> QuerySet[CitizenVoice]:
     voices = CitizenVoice.objects.all()
     if not user.is_authenticated:
         return voices.none()
-    if is_public_hearing(user=user) or sees_all_voice_texts(user=user):
+    if is_public_hearing_office(user=user) or sees_all_voice_texts(user=user):
         return voices
     condition = Q(pk__in=[])
     ids = member_department_ids(user=user)
@@ -98,7 +92,7 @@ def voice_access(*, user, voice: CitizenVoice) -> VoiceAccess:
     """The user's rights on ``voice`` (see the module docstring)."""
     if not user.is_authenticated:
         return VoiceAccess()
-    if is_public_hearing(user=user):
+    if is_public_hearing_office(user=user):
         return VoiceAccess(
             visible=True,
             personal=True,
@@ -145,7 +139,7 @@ def replies_waiting_for(*, user) -> QuerySet[VoiceReply]:
         condition |= Q(stage=ReplyStage.DRAFT, voice__lead_department_id__in=editor)
     if head:
         condition |= Q(stage=ReplyStage.SUBMITTED, voice__lead_department_id__in=head)
-    if is_public_hearing(user=user):
+    if is_public_hearing_office(user=user):
         condition |= Q(stage__in=[ReplyStage.DEPARTMENT_APPROVED, ReplyStage.APPROVED])
     if is_mayor_office(user=user):
         condition |= Q(stage=ReplyStage.OFFICE_APPROVED)

@@ -33,8 +33,7 @@ from hoshin.lib.fiscal import (
     fiscal_year_start,
     format_fiscal_year,
 )
-from hoshin.org.models import Role
-from hoshin.org.selectors import user_has_role, user_is_planning_office
+from hoshin.org.roles import is_planning_office, is_public_hearing_office
 from hoshin.voices.models import Channel, CitizenVoice, VoiceCategory, VoiceKind, VoiceStatus
 
 MAX_RANGE_DAYS = 3 * 366  # a custom period may span at most about three years
@@ -50,7 +49,7 @@ REPLY_BUCKETS = (
 
 def user_can_view_voice_stats(*, user) -> bool:
     """The public-hearing office, the planning office and administrators see the statistics."""
-    return user_has_role(user=user, role=Role.PUBLIC_HEARING) or user_is_planning_office(user=user)
+    return is_public_hearing_office(user=user) or is_planning_office(user=user)
 
 
 # ---- the period ------------------------------------------------------------------------------

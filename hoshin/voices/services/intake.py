@@ -13,10 +13,9 @@ from django.utils.crypto import constant_time_compare, get_random_string, salted
 from hoshin.audit.services import audit_record
 from hoshin.lib.business_days import add_business_days
 from hoshin.lib.fiscal import fiscal_year_of
+from hoshin.org.models import TEXT_LIMIT, District
 from hoshin.voices.models import (
-    TEXT_LIMIT,
     CitizenVoice,
-    District,
     ReceiptCounter,
     VoiceCategory,
     VoiceEvent,

@@ -1,8 +1,8 @@
 """Closing the loop: tell writers when an action linked to their voice gets a published result.
 
-Called after commit by hoshin.evaluations.services.workflow whenever sheets become published
-(``sheet_transition`` to published and ``sheets_publish``), and by ``notify_voice_writers``
-as a catch-up pass (a mail server that was down, a plan published after its sheets).
+Connected (VoicesConfig.ready) to ``hoshin.evaluations.signals.sheets_published``, sent whenever
+sheets become published (``sheet_transition`` to published and ``sheets_publish``), and called by
+``notify_voice_writers`` as a catch-up pass (a mail server that was down, a plan published after its sheets).
 
 A writer is told when they asked for it (``notify_results``), gave an e-mail address that the
 retention job has not deleted yet, and the sheet is visible on the portal
@@ -131,8 +131,8 @@ def voices_notify_results(
     return report
 
 
-def on_sheets_published(sheet_ids: Iterable[int]) -> None:
-    """The hook for the evaluation workflow: schedule the e-mails for after the commit."""
+def on_sheets_published(sender=None, *, sheet_ids: Iterable[int], **kwargs) -> None:
+    """Receiver of ``sheets_published``: schedule the e-mails for after the commit."""
     ids = list(sheet_ids)
     if ids:
         transaction.on_commit(lambda: voices_notify_results(sheet_ids=ids), robust=True)

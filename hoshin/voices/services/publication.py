@@ -18,16 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoshin.audit.services import audit_record
-from hoshin.portal.publication import announce
-from hoshin.voices.models import (
-    TEXT_LIMIT,
-    CitizenVoice,
-    ReplyStage,
-    VoicePublication,
-    VoiceReply,
-    VoiceStatus,
-)
-from hoshin.voices.selectors.access import is_public_hearing
+from hoshin.changes.channel import announce
+from hoshin.org.models import TEXT_LIMIT
+from hoshin.org.roles import is_public_hearing_office
+from hoshin.voices.models import CitizenVoice, ReplyStage, VoicePublication, VoiceReply, VoiceStatus
 from hoshin.voices.services.errors import (
     ConsentError,
     PublicationCheckError,
@@ -50,7 +44,7 @@ class Proposal:
 
 
 def _check(by, voice: CitizenVoice) -> None:
-    if not is_public_hearing(user=by):
+    if not is_public_hearing_office(user=by):
         raise VoicePermissionError("公表は広聴担当だけが行えます。")
     if not voice.publish_consent:
         raise ConsentError(CONSENT_MESSAGE)
@@ -188,7 +182,7 @@ def publication_publish(
 @transaction.atomic
 def publication_unpublish(*, publication: VoicePublication, by, reason: str) -> VoicePublication:
     """Take a voice off the portal; the reason goes to the history and the audit log."""
-    if not is_public_hearing(user=by):
+    if not is_public_hearing_office(user=by):
         raise VoicePermissionError("公表の取り下げは広聴担当だけが行えます。")
     reason = (reason or "").strip()
     if not reason:
@@ -212,7 +206,7 @@ def publication_unpublish(*, publication: VoicePublication, by, reason: str) -> 
 @transaction.atomic
 def voice_withdraw_consent(*, voice: CitizenVoice, by, note: str = "") -> CitizenVoice:
     """The writer withdrew their consent (by phone, letter …): off the portal at once, for good."""
-    if not is_public_hearing(user=by):
+    if not is_public_hearing_office(user=by):
         raise VoicePermissionError("公表への同意の取り消しは広聴担当だけが記録できます。")
     voice = CitizenVoice.objects.select_for_update().get(pk=voice.pk)
     if not voice.publish_consent:

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet
-from hoshin.org.models import Role
-from hoshin.org.selectors import user_has_role, user_is_planning_office
+from hoshin.org.roles import is_planning_office, is_public_hearing_office
 from hoshin.voices.models import RatingStatus, ResultRating
 
 SCORES = (1, 2, 3, 4, 5)
@@ -36,7 +35,7 @@ def sheets_rateable() -> QuerySet[EvaluationSheet]:
 
 def user_can_moderate_ratings(*, user) -> bool:
     """The planning office, the public-hearing office and administrators moderate comments."""
-    return user_is_planning_office(user=user) or user_has_role(user=user, role=Role.PUBLIC_HEARING)
+    return is_planning_office(user=user) or is_public_hearing_office(user=user)
 
 
 def clean_comment(text: str) -> str:

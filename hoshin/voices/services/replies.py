@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from hoshin.audit.services import audit_record
 from hoshin.lib.fiscal import format_date
+from hoshin.org.models import TEXT_LIMIT
 from hoshin.voices.models import (
-    TEXT_LIMIT,
     CitizenVoice,
     PersonalDataView,
     ReplyEvent,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hoshin.audit.services import audit_record
 from hoshin.org.models import Department
+from hoshin.org.roles import is_public_hearing_office
 from hoshin.plans.models import Action
 from hoshin.voices.models import (
     CitizenVoice,
@@ -24,7 +25,6 @@ from hoshin.voices.models import (
     VoiceReply,
     VoiceStatus,
 )
-from hoshin.voices.selectors.access import is_public_hearing
 from hoshin.voices.services.errors import VoiceError, VoicePermissionError
 
 TERMINAL = (VoiceStatus.ANSWERED, VoiceStatus.CLOSED, VoiceStatus.FORWARDED)
@@ -32,7 +32,7 @@ NOTE_LIMIT = 2000
 
 
 def _check_office(by) -> None:
-    if not is_public_hearing(user=by):
+    if not is_public_hearing_office(user=by):
         raise VoicePermissionError("市民の声の振り分けは広聴担当だけが行えます。")
 
 

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 
-from hoshin.org.models import Department, Role, RoleAssignment, User
+from hoshin.org.models import Department, District, Role, RoleAssignment, User
 from hoshin.plans.models import Action, ActionDepartment, Plan, PlanNode
 from hoshin.voices.models import (
     Channel,
     CitizenVoice,
-    District,
     ReplyStage,
     VoiceCategory,
     VoiceKind,

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from hoshin.voices.models import District, VoiceCategory, VoiceKind
+from hoshin.org.models import District
+from hoshin.voices.models import VoiceCategory, VoiceKind
 
 RECEIPT_RE = re.compile(r'id="receipt-number">(\d{4}-\d{4,})<')
 SECRET_RE = re.compile(r'id="receipt-secret">([A-Za-z0-9_-]+)<')

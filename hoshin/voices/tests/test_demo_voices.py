@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.business_days import business_days_between
-from hoshin.org.models import User
+from hoshin.org.models import District, User
 from hoshin.plans.formats.detect import parse_plan_file
 from hoshin.plans.models import Plan
 from hoshin.plans.services import plan_import
 from hoshin.voices.models import (
     Channel,
     CitizenVoice,
-    District,
     RatingStatus,
     ReplyEvent,
     ReplyStage,

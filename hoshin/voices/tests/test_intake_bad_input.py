@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from hoshin.org.models import Role
+from hoshin.org.models import TEXT_LIMIT, Role
 from hoshin.org.tests.factories import make_user
-from hoshin.voices.models import TEXT_LIMIT, CitizenVoice, VoiceAttachment
+from hoshin.voices.models import CitizenVoice, VoiceAttachment
 from hoshin.voices.tests.intake_helpers import (
     exe_bytes,
     jpeg_bytes,

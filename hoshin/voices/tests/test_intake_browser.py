@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from hoshin.org.models import Role
+from hoshin.org.models import District, Role
 from hoshin.org.tests.factories import make_user
-from hoshin.voices.models import CitizenVoice, District, VoiceCategory, VoiceStatus
+from hoshin.voices.models import CitizenVoice, VoiceCategory, VoiceStatus
 from hoshin.voices.tests.intake_helpers import png_bytes
 
 pytestmark = [

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hoshin.portal.publication import announce
+from hoshin.changes.channel import announce
 from hoshin.voices.models import CitizenVoice, VoiceCategory, VoicePublication
 from hoshin.voices.services import publication as service
 from hoshin.voices.services import routing

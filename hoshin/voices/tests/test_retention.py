@@ -163,7 +163,7 @@ def test_statistics_are_unchanged_by_the_purge(staff):
 
 
 def test_the_scheduler_runs_the_voice_jobs_daily(staff):
-    from hoshin.evaluations.management.commands.run_scheduler import scheduled_jobs
+    from hoshin.jobs.management.commands.run_scheduler import scheduled_jobs
 
     names = [job.name for job in scheduled_jobs(hour=8)]
     assert {"send_voice_reminders", "notify_voice_writers", "purge_personal_data"} <= set(names)

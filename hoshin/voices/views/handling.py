@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.org.roles import is_public_hearing_office, login_required_staff
 from hoshin.voices.models import (
     CitizenVoice,
     ReplyStage,
@@ -29,7 +29,6 @@ from hoshin.voices.models import (
 from hoshin.voices.selectors import handling as selectors
 from hoshin.voices.selectors.access import (
     VoiceAccess,
-    is_public_hearing,
     replies_waiting_for,
     voice_access,
     voices_visible_to,
@@ -73,7 +72,7 @@ def _today() -> datetime.date:
 def with_display_subjects(voices, *, user) -> list[CitizenVoice]:
     """The voices with ``display_subject``: as written for the office, else masked (access.py)."""
     voices = list(voices)
-    office = is_public_hearing(user=user)
+    office = is_public_hearing_office(user=user)
     writers = (
         {}
         if office
@@ -89,7 +88,7 @@ def with_display_subjects(voices, *, user) -> list[CitizenVoice]:
 
 
 @never_cache
-@staff_required
+@login_required_staff
 def voice_list(request: HttpRequest) -> HttpResponse:
     """Every voice the user may see, filtered by status, department, overdue, channel, year."""
     form = VoiceFilterForm(request.GET or None)
@@ -121,7 +120,7 @@ def voice_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "overdue_count": selectors.voices_overdue(user=request.user, today=today).count(),
             "waiting_count": waiting,
-            "is_office": is_public_hearing(user=request.user),
+            "is_office": is_public_hearing_office(user=request.user),
             "crumbs": voice_crumbs(),
             "nav_section": "voices",
         },
@@ -129,7 +128,7 @@ def voice_list(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@staff_required
+@login_required_staff
 def voice_overdue(request: HttpRequest) -> HttpResponse:
     """Overdue voices (and those due soon): the dashboard view of the reply-by dates."""
     today = _today()
@@ -165,7 +164,7 @@ def voice_overdue(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@staff_required
+@login_required_staff
 def voice_detail(request: HttpRequest, voice_id: int) -> HttpResponse:
     """One voice, as much of it as the user may see, with the forms for their next steps."""
     voice, access = visible_voice(request, voice_id)

@@ -4,15 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.lib.fiscal import format_fiscal_year
-from hoshin.org.models import Department
-from hoshin.voices.models import (
-    TEXT_LIMIT,
-    Channel,
-    CitizenVoice,
-    VoiceCategory,
-    VoiceReply,
-    VoiceStatus,
-)
+from hoshin.org.models import TEXT_LIMIT, Department
+from hoshin.voices.models import Channel, CitizenVoice, VoiceCategory, VoiceReply, VoiceStatus
 from hoshin.voices.services.replies import TRANSITIONS
 
 NOTE_LIMIT = 2000

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.org.roles import login_required_staff
 from hoshin.voices.services.replies import personal_data_viewed, writer_of
 from hoshin.voices.views.handling import visible_voice, voice_crumbs
 from hoshin.voices.views.handling_forms import PURPOSES, PurposeForm
@@ -32,7 +32,7 @@ def _personal_voice(request: HttpRequest, voice_id: int):
 
 @never_cache
 @require_safe
-@staff_required
+@login_required_staff
 def writer_details(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Name, contact details and attachments, after choosing why (GET ?purpose=…)."""
     voice = _personal_voice(request, voice_id)
@@ -61,7 +61,7 @@ def writer_details(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 @never_cache
 @require_safe
-@staff_required
+@login_required_staff
 def attachment_download(request: HttpRequest, voice_id: int, attachment_id: int):
     """One attachment (logged); served with its checked type and never sniffed."""
     voice = _personal_voice(request, voice_id)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.org.roles import login_required_staff
 from hoshin.voices.models import VoicePublication
 from hoshin.voices.services import publication as service
 from hoshin.voices.services.errors import PublicationCheckError, VoiceError
@@ -79,7 +79,7 @@ def _page(request, voice, *, status=200, findings=None, **forms) -> HttpResponse
 
 
 @never_cache
-@staff_required
+@login_required_staff
 def publication_page(request: HttpRequest, voice_id: int) -> HttpResponse:
     """GET: the proposal with what was masked; POST: save a person's corrections."""
     voice = _office_voice(request, voice_id)
@@ -103,7 +103,7 @@ def publication_page(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def publication_propose(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Open (or redo) the proposal: the texts with personal details masked."""
     voice = _office_voice(request, voice_id)
@@ -129,7 +129,7 @@ def publication_propose(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def publication_publish(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Publish the confirmed proposal on the portal."""
     voice = _office_voice(request, voice_id)
@@ -155,7 +155,7 @@ def publication_publish(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def publication_unpublish(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Take the voice off the portal."""
     voice = _office_voice(request, voice_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.org.roles import login_required_staff
 from hoshin.voices.models import VoiceReply
 from hoshin.voices.services import replies
 from hoshin.voices.services.errors import (
@@ -44,7 +44,7 @@ def _to_reply(voice) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def reply_save(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Save the draft (the lead department's editors); a stale page is shown the newer text."""
     voice, access = visible_voice(request, voice_id)
@@ -74,7 +74,7 @@ def reply_save(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def reply_transition(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Submit, approve or send back (who may depends on the stage: services/replies.py)."""
     voice, access = visible_voice(request, voice_id)
@@ -98,7 +98,7 @@ def reply_transition(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def reply_send(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Send the approved reply (public-hearing office) and mark the voice answered."""
     voice, access = visible_voice(request, voice_id)
@@ -119,7 +119,7 @@ def reply_send(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 @never_cache
 @require_safe
-@staff_required
+@login_required_staff
 def reply_letter(request: HttpRequest, voice_id: int) -> HttpResponse:
     """The approved reply as a PDF letter with the writer's address (logged)."""
     voice, access = visible_voice(request, voice_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from hoshin.backoffice.permissions import staff_required
+from hoshin.org.roles import login_required_staff
 from hoshin.plans.models import Action
 from hoshin.voices.selectors.handling import actions_search
 from hoshin.voices.services import routing
@@ -41,7 +41,7 @@ def _done(voice, anchor: str = "") -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_route(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Classify the voice, choose lead and co-departments, flag it for the mayor."""
     voice, access = _office_voice(request, voice_id)
@@ -82,7 +82,7 @@ def _status_view(request, voice_id, form_class, form_name, call, done_message):
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_close(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Close without a reply (the reason is shown to the writer)."""
     return _status_view(
@@ -98,7 +98,7 @@ def voice_close(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_forward(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Forward to another body (where to is shown to the writer)."""
     return _status_view(
@@ -114,7 +114,7 @@ def voice_forward(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_reopen(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Reopen a voice closed or forwarded by mistake."""
     return _status_view(
@@ -130,7 +130,7 @@ def voice_reopen(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_note(request: HttpRequest, voice_id: int) -> HttpResponse:
     """A note in the history (optionally shown to the writer)."""
     return _status_view(
@@ -146,7 +146,7 @@ def voice_note(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @never_cache
-@staff_required
+@login_required_staff
 def voice_actions(request: HttpRequest, voice_id: int) -> HttpResponse:
     """Search plan actions by text to link them to the voice."""
     voice, _access = _office_voice(request, voice_id)
@@ -171,7 +171,7 @@ def voice_actions(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_action_link(request: HttpRequest, voice_id: int) -> HttpResponse:
     voice, _access = _office_voice(request, voice_id)
     form = ActionLinkForm(request.POST)
@@ -188,7 +188,7 @@ def voice_action_link(request: HttpRequest, voice_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@login_required_staff
 def voice_action_unlink(request: HttpRequest, voice_id: int, action_id: int) -> HttpResponse:
     voice, _access = _office_voice(request, voice_id)
     action = get_object_or_404(voice.actions, pk=action_id)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from hoshin.changes.page_cache import public_page
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
-from hoshin.portal.caching import public_page
 from hoshin.voices.models import VoiceCategory, VoicePublication
 
 PAGE_SIZE = 20

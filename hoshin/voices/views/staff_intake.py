@@ -6,11 +6,7 @@ for a writer who asks by phone or letter) is shown on ``done``.
 """
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hoshin.org.models import Role
-from hoshin.org.selectors import user_has_role
+from hoshin.org.roles import public_hearing_office_required
 from hoshin.voices.forms_staff_intake import StaffVoiceForm
 from hoshin.voices.models import CitizenVoice
 from hoshin.voices.views.intake import (
@@ -29,25 +24,6 @@ from hoshin.voices.views.intake import (
     receipt_cookie_set,
     upload_guarded,
 )
-
-
-def can_take_in_voices(user) -> bool:
-    """Logging voices from every channel is the public-hearing office's job (and admins')."""
-    return user_has_role(user=user, role=Role.PUBLIC_HEARING) or user_has_role(
-        user=user, role=Role.ADMIN
-    )
-
-
-def intake_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_take_in_voices(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _done_path() -> str:
@@ -61,7 +37,7 @@ def _crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@intake_staff_required  # before upload_guarded: nobody else gets a large request read
+@public_hearing_office_required  # before upload_guarded: nobody else gets a large request read
 @upload_guarded
 def new(request: HttpRequest) -> HttpResponse:
     """Enter a voice that came by post, box, fax, phone, e-mail, a meeting or the counter."""
@@ -94,7 +70,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-@intake_staff_required
+@public_hearing_office_required
 def done(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """The receipt number of the voice just saved; the secret only the first time."""
     voice = get_object_or_404(

@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from hoshin.org.models import AgeBand, District
 from hoshin.surveys.models import AnswerLimit, QuestionKind, Survey, SurveyQuestion
 from hoshin.surveys.services.answering import response_submit
 from hoshin.surveys.services.editing import (
@@ -37,7 +38,6 @@ from hoshin.surveys.services.editing import (
     survey_publish,
     survey_update,
 )
-from hoshin.voices.models import AgeBand, District
 
 SEED = 20251001
 JST = datetime.timezone(datetime.timedelta(hours=9))

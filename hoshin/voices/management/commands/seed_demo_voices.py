@@ -38,14 +38,12 @@ from django.db.models import Count, Max
 from hoshin.audit.models import AuditEntry
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.business_days import add_business_days, is_office_closed
-from hoshin.org.models import Department, Role, RoleAssignment, User
+from hoshin.org.models import AgeBand, Department, District, Role, RoleAssignment, User
 from hoshin.org.services import user_assign_role
 from hoshin.plans.models import Action, Plan
 from hoshin.voices.models import (
-    AgeBand,
     Channel,
     CitizenVoice,
-    District,
     PersonalDataView,
     RatingStatus,
     ReplyEvent,

@@ -2,7 +2,7 @@
 
 Every public page is a function of the published data, the address asked for and the code
 that renders it. The published data has one version (``PublicState``), replaced inside the
-transaction of every change to it (``publication.public_data_changing``), so:
+transaction of every change to it (``channel.public_data_changing``), so:
 
 * the ETag is a hash of (release, version, address) and ``Last-Modified`` the time of the last
   change: a browser or proxy revalidating with If-None-Match gets ``304 Not Modified`` after
@@ -37,7 +37,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
-from hoshin.portal.models import PublicState
+from hoshin.changes.models import PublicState
 
 PAGE_CACHE = "pages"
 MAX_AGE = 60  # seconds browsers and proxies may reuse a page without asking

@@ -26,8 +26,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from hoshin.plans import selectors as plan_selectors
-from hoshin.plans.models import Action, Plan, PlanNode
-from hoshin.portal.models import MovedObject
+from hoshin.plans.models import Action, MovedObject, Plan, PlanNode
 
 Kind = MovedObject.Kind
 

@@ -31,6 +31,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hoshin.evaluations.services.reminders import reminders_send
+from hoshin.voices.services.loop import voices_notify_results
+from hoshin.voices.services.reminders import voice_reminders_send
+from hoshin.voices.services.retention import personal_data_purge
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +64,6 @@ def send_reminders_job(day: datetime.date) -> bool:
 
 def voice_jobs() -> list[tuple[str, Callable[[datetime.date], bool]]]:
     """The citizens' voices jobs (hoshin.voices): reminders, closing the loop, retention."""
-    from hoshin.voices.services.loop import voices_notify_results
-    from hoshin.voices.services.reminders import voice_reminders_send
-    from hoshin.voices.services.retention import personal_data_purge
 
     def reminders(day: datetime.date) -> bool:
         return not voice_reminders_send(today=day).failed

@@ -5,7 +5,7 @@ journalists, programs and citizens download the same files again and again, whil
 changes a few times a year. Used by open data and the annual report PDF. The first request for
 a file streams it as it is built and writes it to ``HOSHIN_DOWNLOAD_CACHE_DIR/<version>/``
 alongside; the next ones are served from that file. A change to public data gives the data a
-new version (hoshin.portal.models.PublicState), so a stale file is never served, and folders
+new version (hoshin.changes.models.PublicState), so a stale file is never served, and folders
 of older versions are removed when a new one is started. A download cut short leaves no file.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from hoshin.portal.models import PublicState
+from hoshin.changes.models import PublicState
 
 
 def _root() -> Path | None:

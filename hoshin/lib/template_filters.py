@@ -1,4 +1,8 @@
-"""Template filters for showing plans and results to citizens: eras, headings, numbers."""
+"""Template filters for showing plans and results: eras, headings, numbers (``{% load formatting %}``).
+
+Registered in settings.TEMPLATES as the library ``formatting`` (lib is not an app), so every
+app's templates may use it: it reads nothing from the database, it only formats.
+"""
 
 import datetime
 

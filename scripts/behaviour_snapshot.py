@@ -1,0 +1,362 @@
+"""Snapshot what hoshin answers on the demo data, to prove that a refactor changed no behaviour.
+
+    cd CHECKOUT && python /path/to/behaviour_snapshot.py capture OUTDIR
+    python behaviour_snapshot.py compare DIR_A DIR_B
+
+``capture`` builds a throw-away SQLite database in a temporary folder, loads it exactly as
+``make demo-data`` does, then GETs a broad set of URLs anonymously and as every demo user and
+writes one normalised file per (user, URL) plus ``index.tsv``. It talks to the project only
+through URLs (django.test.Client) and management commands, never through hoshin's internal
+modules, so the same script runs against a checkout where those modules live elsewhere.
+
+``compare`` prints a summary and a short diff per differing URL; it exits 1 if anything differs.
+Capture both sides on the same day: pages legitimately show dates relative to today.
+"""
+
+import argparse
+import contextlib
+import difflib
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections import deque
+from pathlib import Path
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+SEEDS = Path("..") / "shared" / "seeds"  # relative to the checkout, as in the Makefile
+REFORM = ("001_93b4eaf820d612a8.txt", "第6次行財政改革大綱に基づく実施計画")
+COMPREHENSIVE = ("000_78a06c49d3f23c0e.txt", "総合計画 自立できる自治体経営の推進")
+ANONYMOUS = "(anonymous)"
+MAX_ANONYMOUS, MAX_PER_ROLE = 600, 300
+MAX_QUERY_VARIANTS = 4  # per path: stops ?page=/filter combinations from exploding
+SHAPE_SHARE = 5  # a path shape (/staff/sheets/N/) takes at most 1/5 of the budget
+DATASETS = ["plans", "nodes", "actions", "departments", "sheets", "indicators", "costs", "effects"]
+SEARCHES = ["防災", "市", "a", "行財政 改革", "ＤＸ", "zzzz-nothing"]
+# Never GET these while crawling: logging out ends the session, and the admin's change lists
+# multiply into thousands of pages (its index is fetched explicitly instead).
+SKIP = re.compile(r"^/(staff/logout/|admin/.+|static/|media/)")
+
+
+def setup_django(tmp: Path) -> None:
+    """Point every writable location at ``tmp``, then start Django on the checkout in the cwd."""
+    sys.path.insert(0, os.getcwd())
+    for name in ("media", "downloads", "cache"):
+        (tmp / name).mkdir()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="hoshin.settings",
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp / "media"),
+        HOSHIN_DOWNLOAD_CACHE_DIR=str(tmp / "downloads"),
+        HOSHIN_CACHE_DIR=str(tmp / "cache"),  # absolute, so BASE_DIR / it stays in tmp
+        DEBUG="true",  # create_demo_users refuses otherwise
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.CRITICAL)  # 403/404 are expected; 500s are reported by fetch()
+
+
+def load_demo_data() -> None:
+    """The steps of ``make demo-data``, with the same arguments."""
+    from django.core.management import call_command
+
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    call_command("migrate", interactive=False, verbosity=0, **quiet)
+    for seed, plan in (REFORM, COMPREHENSIVE):
+        call_command(
+            "import_plan", str(SEEDS / seed), plan=plan, create_departments=True,
+            publish=True, replace=True, **quiet,
+        )  # fmt: skip
+    call_command("create_demo_users", **quiet)
+    call_command("seed_demo_evaluations", plan=REFORM[1], **quiet)
+    call_command("seed_demo_voices", plan=REFORM[1], **quiet)
+    call_command("seed_demo_surveys", **quiet)
+    call_command("search_rebuild", **quiet)
+
+
+def model(name: str):
+    """A model by class name, whichever app it lives in (a refactor may move it)."""
+    from django.apps import apps
+
+    return next(m for m in apps.get_models() if m.__name__ == name)
+
+
+def pks(model_name: str, limit: int | None = None, **filters) -> list[int]:
+    """The first ids of a model (in id order, which a fresh database makes reproducible)."""
+    query = model(model_name).objects.filter(**filters).order_by("pk")
+    return list(query.values_list("pk", flat=True)[:limit])
+
+
+def public_urls() -> list[str]:
+    """Anonymous pages the crawler may not reach: every format, encoding, feed, PDF, error."""
+    fys = sorted(set(model("EvaluationCycle").objects.values_list("fy", flat=True)))
+    urls = ["/", "/departments/", "/opendata/", "/opendata/dictionary/", "/api/docs"]
+    urls += ["/api/docs/", "/api/v1/", "/api/v1/openapi.json", "/feeds/results.atom"]
+    urls += ["/voices/", "/voices/new/", "/voices/status/", "/voices/thanks/", "/surveys/"]
+    urls += ["/staff/", "/staff/login/", "/plans/999999/", "/actions/999999/", "/nope/"]
+    urls += [f"/search/?q={q}" for q in SEARCHES] + ["/search/", "/search/?q=防災&page=2"]
+    for name in DATASETS:
+        urls += [f"/opendata/{name}.{fmt}" for fmt in ("csv", "json", "xlsx")]
+        urls += [f"/opendata/{name}.csv?encoding=cp932", f"/opendata/{name}.csv?encoding=utf-8"]
+        urls += [f"/api/v1/{name}", f"/api/v1/{name}?limit=3&offset=2"]
+    urls += ["/opendata/nope.csv", "/opendata/plans.pdf", "/opendata/plans.json?encoding=cp932"]
+    urls += ["/opendata/sheets.csv?grade=Z", "/api/v1/plans?limit=abc", "/api/v1/sheets/999999"]
+    for plan in pks("Plan"):
+        urls += [f"/plans/{plan}/", f"/plans/{plan}/results.atom", f"/api/v1/plans/{plan}"]
+        urls += [f"/opendata/sheets.csv?plan={plan}&fy={fy}" for fy in fys]
+        urls += [f"/plans/{plan}/reports/{fy}.pdf" for fy in fys]
+    actions = pks("Action")
+    for action in actions[:3] + actions[-2:]:
+        urls += [f"/actions/{action}/", f"/api/v1/actions/{action}"]
+        urls += [f"/actions/{action}/sheets/{fy}.pdf" for fy in fys]
+    sheets = pks("EvaluationSheet", 4, stage="published")
+    urls += [f"/api/v1/sheets/{s}" for s in sheets] + [f"/voices/ratings/{s}/" for s in sheets]
+    for department in pks("Department"):
+        urls += [f"/departments/{department}/", f"/departments/{department}/results.atom"]
+    urls += [f"/voices/{p}/" for p in pks("VoicePublication")]
+    for survey in pks("Survey"):
+        urls += [f"/surveys/{survey}/", f"/surveys/{survey}/thanks/"]
+    return urls
+
+
+def staff_urls() -> list[str]:
+    """Back-office pages, exports and a few objects of each kind, asked for by every role."""
+    urls = ["/staff/", "/staff/tasks/", "/staff/sheets/", "/staff/sheets/bulk/", "/admin/"]
+    urls += ["/staff/dashboard/", "/staff/dashboard/?by=node", "/staff/dashboard/sheets/"]
+    urls += ["/staff/cycles/", "/staff/cycles/start/", "/staff/unit-costs/", "/staff/plans/import/"]
+    urls += ["/staff/voices/", "/staff/voices/overdue/", "/staff/voices/new/"]
+    urls += ["/staff/voices/statistics/", "/staff/voices/statistics/csv/"]
+    urls += ["/staff/voices/statistics/csv/?encoding=cp932", "/staff/voices/statistics/xlsx/"]
+    urls += ["/staff/voices/ratings/", "/staff/surveys/", "/staff/surveys/new/"]
+    urls += ["/staff/api-tokens/", "/api/v1/staff/sheets", "/staff/sheets/bulk/download/"]
+    urls += [f"/staff/search/?q={q}" for q in SEARCHES]
+    fys = sorted(set(model("EvaluationCycle").objects.values_list("fy", flat=True)))
+    for plan in pks("Plan"):
+        urls += [f"/staff/plans/{plan}/evaluation-template/", f"/staff/reports/plans/{plan}.xlsx"]
+        urls += [f"/staff/reports/plans/{plan}/{fy}.xlsx" for fy in fys]
+        urls += [f"/staff/dashboard/?plan={plan}&fy={fy}" for fy in fys]
+    cycles, own = pks("EvaluationCycle"), pks("Department", name="地域防災対策室")
+    urls += [f"/staff/cycles/{c}/" for c in cycles]
+    bulk = "/staff/sheets/bulk/download/?cycle={}&department={}&file_format={}"
+    urls += [bulk.format(c, "all", "xlsx") for c in cycles]
+    urls += [bulk.format(cycles[-1], d, f) for d in ["all", *own] for f in ("json", "xlsx")]
+    for sheet in pks("EvaluationSheet", 3) + pks("EvaluationSheet", 2, stage="draft"):
+        urls += [f"/staff/sheets/{sheet}/", f"/staff/sheets/{sheet}/history/"]
+    for voice in pks("CitizenVoice", 4):
+        urls += [f"/staff/voices/{voice}/{sub}" for sub in ("", "reply/", "writer/", "actions/")]
+        urls += [f"/staff/voices/{voice}/publication/", f"/staff/voices/{voice}/reply/letter.pdf"]
+    for survey in pks("Survey"):
+        urls += [f"/staff/surveys/{survey}/{sub}" for sub in ("", "edit/", "results/")]
+        urls += [f"/staff/surveys/{survey}/invitations/{sub}" for sub in ("", ".csv")]
+        urls += [f"/staff/surveys/{survey}/export/?format={f}" for f in ("csv", "xlsx")]
+        urls += [f"/staff/surveys/{survey}/export/?format=csv&encoding=cp932"]
+    return [url.replace("/invitations/.csv", "/invitations.csv") for url in urls]
+
+
+def links(url: str, text: str) -> list[str]:
+    """Same-site links of a page, in document order, without fragments."""
+    found = []
+    for raw in re.findall(r"""href=["']([^"']+)["']""", text):
+        target = urlsplit(urljoin("http://testserver" + url, html.unescape(raw)))
+        if target.scheme in ("http", "https") and target.netloc == "testserver":
+            found.append(target.path + (f"?{target.query}" if target.query else ""))
+    return found
+
+
+def allowed(url: str, prefixes: tuple[str, ...], variants: dict[tuple, set], budget: int) -> bool:
+    """Bound the crawl: stay under ``prefixes``, a few query strings per path and pages per
+    shape (/staff/sheets/N/), early ``?page=`` only."""
+    path, _, query = url.partition("?")
+    if SKIP.match(path) or not path.startswith(prefixes):
+        return False
+    shape = variants.setdefault(("shape", re.sub(r"\d+", "N", path)), set())
+    if path not in shape and len(shape) >= budget // SHAPE_SHARE:
+        return False
+    shape.add(path)
+    if query:
+        page = dict(parse_qsl(query)).get("page", "1")
+        seen = variants.setdefault(("query", path), set())
+        if not page.isdigit() or int(page) > 3 or len(seen) >= MAX_QUERY_VARIANTS:
+            return False
+        seen.add(query)
+    return True
+
+
+def body_text(response, content: bytes) -> str:
+    """The body as comparable text: decoded, PDFs and workbooks reduced to what they say."""
+    ctype = response.get("Content-Type", "")
+    if getattr(response, "exc_info", None):  # a 500: the exception, not DEBUG's error page
+        exc = response.exc_info[1]
+        return f"EXCEPTION {type(exc).__name__}: {exc}"
+    if ctype.startswith("application/pdf"):
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        pages = [f"--- page {n}\n{p.extract_text()}" for n, p in enumerate(reader.pages, 1)]
+        return "\n".join(pages)
+    if "spreadsheetml" in ctype:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        lines = []
+        for sheet in book.worksheets:
+            lines.append(f"--- sheet {sheet.title}")
+            for row in sheet.iter_rows(values_only=True):
+                lines.append("\t".join("" if v is None else repr(v) for v in row))
+        return "\n".join(lines)
+    charset = re.search(r"charset=([\w-]+)", ctype)
+    encoding = "cp932" if charset and charset[1].lower() in ("shift_jis", "cp932") else "utf-8"
+    if not re.search(r"text/|json|xml|javascript|csv", ctype):
+        return f"BINARY {len(content)} bytes sha256 {hashlib.sha256(content).hexdigest()}"
+    text = content.decode(encoding, errors="replace")
+    if "json" in ctype:
+        with contextlib.suppress(ValueError):  # one value per line: a diff points at it
+            text = json.dumps(json.loads(text), ensure_ascii=False, indent=1)
+    return text
+
+
+# (pattern, replacement), applied in order to every header and body. Each one removes
+# something that differs between two captures of the same code; see the module docstring.
+NORMALISERS = [
+    (r"(csrfmiddlewaretoken[\"'] value=[\"'])[\w-]+", r"\1CSRF"),
+    (r"(csrf[-_]?token[\"'] content=[\"'])[\w-]+", r"\1CSRF"),
+    (r"(nonce=[\"'])[\w+/=-]+", r"\1NONCE"),
+]
+
+
+def normalise(text: str, tmp: Path) -> str:
+    text = text.replace(str(tmp), "TMP")
+    for pattern, replacement in NORMALISERS:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def fetch(client, url: str, tmp: Path) -> tuple[str, str, str]:
+    """(header lines, normalised body, raw text for link discovery) of one GET."""
+    response = client.get(url)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    body = body_text(response, content)
+    head = [f"URL {url}", f"STATUS {response.status_code}"]
+    for header in ("Content-Type", "Location", "Content-Disposition"):
+        if response.has_header(header):
+            head.append(f"{header} {response[header]}")
+    if getattr(response, "exc_info", None):  # where it broke: the snapshot keeps only the message
+        frame = traceback.extract_tb(response.exc_info[2])[-1]
+        print(f"  {response.status_code} {url}: {body[:300]} at {frame.filename}:{frame.lineno}")
+    return normalise("\n".join(head), tmp), normalise(body, tmp), body
+
+
+def crawl(client, user: str, seeds: list[str], prefixes, budget: int, out: Path, tmp, index):
+    """Breadth-first from ``seeds`` (all fetched), following links up to ``budget`` URLs."""
+    queue, seen, variants = deque(), set(), {}
+    for url in seeds:
+        if url not in seen:
+            seen.add(url)
+            queue.append(url)
+    while queue:
+        url = queue.popleft()
+        started = time.monotonic()
+        head, body, raw = fetch(client, url, tmp)
+        elapsed = int((time.monotonic() - started) * 1000)
+        name = hashlib.sha1(f"{user}\n{url}".encode()).hexdigest()[:20] + ".txt"
+        (out / name).write_text(f"USER {user}\n{head}\n\n{body}\n", encoding="utf-8")
+        status, ctype = head.split("\n")[1][7:], re.search(r"Content-Type ([^\n;]*)", head)
+        index.append(f"{user}\t{url}\t{status}\t{ctype[1] if ctype else ''}\t{name}\t{elapsed}")
+        if not raw.lstrip().startswith("<") or "html" not in (ctype[1] if ctype else ""):
+            continue
+        for link in links(url, raw):
+            if (
+                link not in seen
+                and len(seen) < budget
+                and allowed(link, prefixes, variants, budget)
+            ):
+                seen.add(link)
+                queue.append(link)
+    return len(seen)
+
+
+def capture(outdir: Path) -> None:
+    started = time.monotonic()
+    outdir.mkdir(parents=True, exist_ok=False)
+    with tempfile.TemporaryDirectory(prefix="hoshin-snapshot-") as folder:
+        tmp = Path(folder)
+        setup_django(tmp)
+        load_demo_data()
+        print(f"demo data loaded in {time.monotonic() - started:.0f}s", file=sys.stderr)
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        index = ["user\turl\tstatus\tcontent_type\tfile\tms"]
+        users = get_user_model().objects.order_by("username")
+        visitors = [(ANONYMOUS, public_urls(), ("/",), MAX_ANONYMOUS)]
+        visitors += [(user, staff_urls(), ("/staff/",), MAX_PER_ROLE) for user in users]
+        for user, seeds, prefixes, budget in visitors:
+            client = Client(raise_request_exception=False)  # a 500 is recorded, not raised
+            if user != ANONYMOUS:
+                client.force_login(user)
+            name = getattr(user, "username", user)
+            count = crawl(client, name, seeds, prefixes, budget, outdir, tmp, index)
+            print(f"{name}: {count} URLs after {time.monotonic() - started:.0f}s", file=sys.stderr)
+        (outdir / "index.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
+    print(f"captured {len(index) - 1} responses in {time.monotonic() - started:.0f}s")
+
+
+def read_index(folder: Path) -> dict[tuple[str, str], str]:
+    rows = (folder / "index.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return {(r.split("\t")[0], r.split("\t")[1]): r.split("\t")[4] for r in rows}
+
+
+def compare(a: Path, b: Path, max_diff_lines: int = 40) -> int:
+    left, right = read_index(a), read_index(b)
+    only_a, only_b = sorted(left.keys() - right.keys()), sorted(right.keys() - left.keys())
+    differing = []
+    for key in sorted(left.keys() & right.keys()):
+        text_a = (a / left[key]).read_text(encoding="utf-8").splitlines()
+        text_b = (b / right[key]).read_text(encoding="utf-8").splitlines()
+        if text_a != text_b:
+            differing.append((key, text_a, text_b))
+    for (user, url), text_a, text_b in differing:
+        print(f"=== {user} {url}")
+        diff = list(difflib.unified_diff(text_a, text_b, str(a), str(b), n=1, lineterm=""))
+        for line in diff[:max_diff_lines]:
+            print(line[:200])
+        if len(diff) > max_diff_lines:
+            print(f"... {len(diff) - max_diff_lines} more diff lines")
+    for label, keys in ((a, only_a), (b, only_b)):
+        for user, url in keys[:50]:
+            print(f"only in {label}: {user} {url}")
+    common = len(left.keys() & right.keys())
+    print(
+        f"compared {common} URLs: {common - len(differing)} identical, {len(differing)} "
+        f"differing, {len(only_a)} only in {a}, {len(only_b)} only in {b}"
+    )
+    return 1 if differing or only_a or only_b else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("capture").add_argument("outdir", type=Path)
+    pair = commands.add_parser("compare")
+    pair.add_argument("dir_a", type=Path)
+    pair.add_argument("dir_b", type=Path)
+    args = parser.parse_args()
+    if args.command == "capture":
+        capture(args.outdir)
+        return 0
+    return compare(args.dir_a, args.dir_b)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
