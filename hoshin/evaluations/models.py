@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hoshin.evaluations import defaults
+from hoshin.evaluations import defaults, progress
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
 from hoshin.plans.models import Action, Plan, PlanNode
@@ -328,9 +328,9 @@ class Indicator(models.Model):
     @property
     def progress_rate(self) -> Decimal | None:
         """(actual − baseline) ÷ (target − baseline); None when undefined (see progress_note)."""
-        if None in (self.actual, self.target, self.baseline) or self.target == self.baseline:
-            return None
-        return (self.actual - self.baseline) / (self.target - self.baseline)
+        return progress.progress_rate(
+            actual=self.actual, target=self.target, baseline=self.baseline
+        )
 
     @property
     def achievement_rate(self) -> Decimal | None:
@@ -352,15 +352,9 @@ class Indicator(models.Model):
     @property
     def progress_note(self) -> str:
         """Why a rate is missing: shown on public pages too, so it states a fact, not a to-do."""
-        if self.target is None:
-            return str(_("目標値が設定されていません"))
-        if self.actual is None:
-            return str(_("実績値がありません"))
-        if self.baseline is None:
-            return str(_("基準値がないため進捗率は算出できません"))
-        if self.target == self.baseline:
-            return str(_("目標値が基準値と同じため進捗率は算出できません（維持目標）"))
-        return ""
+        return progress.progress_note(
+            actual=self.actual, target=self.target, baseline=self.baseline
+        )
 
 
 class CostKind(models.TextChoices):

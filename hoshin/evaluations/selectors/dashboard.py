@@ -31,7 +31,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from hoshin.evaluations import defaults
@@ -45,6 +44,7 @@ from hoshin.evaluations.models import (
     StaffUnitCost,
     Stage,
 )
+from hoshin.evaluations.progress import progress_rate_expression
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
 from hoshin.plans.models import Plan, PlanNode
@@ -190,30 +190,6 @@ class Dashboard:
 
 
 # --- expressions ---------------------------------------------------------------------------
-
-
-def progress_rate_expression(prefix: str = "") -> Case:
-    """(actual − baseline) ÷ (target − baseline) of an indicator, NULL when undefined.
-
-    Undefined: a missing value, or a target equal to its baseline (a "keep the level" target).
-    ``Avg`` ignores NULLs, so such indicators are left out of the mean rather than counted as 0.
-    """
-    actual, target, baseline = (F(prefix + name) for name in ("actual", "target", "baseline"))
-    missing = (
-        Q(**{prefix + "actual__isnull": True})
-        | Q(**{prefix + "target__isnull": True})
-        | Q(**{prefix + "baseline__isnull": True})
-        | Q(**{prefix + "target": F(prefix + "baseline")})
-    )
-    as_float = lambda expression: Cast(expression, FloatField())  # noqa: E731
-    return Case(
-        When(missing, then=Value(None, output_field=FloatField())),
-        default=ExpressionWrapper(
-            (as_float(actual) - as_float(baseline)) / (as_float(target) - as_float(baseline)),
-            output_field=FloatField(),
-        ),
-        output_field=FloatField(),
-    )
 
 
 def _ancestor_at(prefix: str, depth: int, max_depth: int) -> Case:

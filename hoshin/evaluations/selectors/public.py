@@ -16,20 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
-    F,
-    FloatField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hoshin.evaluations import defaults
@@ -44,6 +38,7 @@ from hoshin.evaluations.models import (
     IndicatorKind,
     StaffUnitCost,
 )
+from hoshin.evaluations.progress import progress_rate_expression
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
 from hoshin.plans.models import Action, Plan
@@ -525,25 +520,6 @@ def _counts(scale: list[ScaleValue], counts: dict[str, int]) -> list[GradeCount]
     return result
 
 
-def _progress_rate_expression(prefix: str = "") -> Case:
-    """(actual − baseline) ÷ (target − baseline) in SQL; NULL where Indicator.progress_rate is None.
-
-    Cast to float first: SQLite would otherwise divide whole numbers as integers.
-    """
-    actual, target, baseline = (F(f"{prefix}{name}") for name in ("actual", "target", "baseline"))
-    missing = (
-        Q(**{f"{prefix}actual__isnull": True})
-        | Q(**{f"{prefix}target__isnull": True})
-        | Q(**{f"{prefix}baseline__isnull": True})
-    )
-    return Case(
-        When(missing, then=Value(None, output_field=FloatField())),
-        When(Q(**{f"{prefix}target": baseline}), then=Value(None, output_field=FloatField())),
-        default=Cast(actual - baseline, FloatField()) / Cast(target - baseline, FloatField()),
-        output_field=FloatField(),
-    )
-
-
 def plan_results_public(*, plan: Plan) -> PlanResults:
     """The latest published year of a plan, per node: sheets, grades, future directions,
     progress statuses and mean progress rate.
@@ -574,7 +550,7 @@ def plan_results_public(*, plan: Plan) -> PlanResults:
     grades = head["evaluation_template__grades"] or defaults_["grades"]
     directions = head["evaluation_template__directions"] or defaults_["directions"]
     statuses = head["evaluation_template__progress_statuses"] or defaults_["progress_statuses"]
-    rate = _progress_rate_expression("indicators__")
+    rate = progress_rate_expression("indicators__")
     rows = (
         sheets_published()
         .filter(cycle__plan=plan, cycle__fy=fy)
