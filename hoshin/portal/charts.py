@@ -19,7 +19,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from hoshin.evaluations.models import Direction
-from hoshin.evaluations.selectors.public import GradeCount, IndicatorSeries, NodeResult
+from hoshin.evaluations.selectors.public import IndicatorSeries
+from hoshin.evaluations.selectors.public_plan import GradeCount, NodeResult
 from hoshin.lib import svgcharts
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.lib.numbers import format_quantity, format_rate

@@ -3,7 +3,8 @@
 Everything here only ever returns what citizens may see: published plans, their nodes and
 actions, and departments that are named by a published action or by a recorded
 reorganisation (a successor link must work even before the new department has actions).
-Evaluation results come only from hoshin.evaluations.selectors.public (published sheets).
+Evaluation results come only from hoshin.evaluations.selectors.public and public_plan
+(published sheets).
 """
 
 from dataclasses import dataclass, field
@@ -11,8 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hoshin.evaluations.selectors import public
-from hoshin.evaluations.selectors.public import NodeResult, PlanResults
+from hoshin.evaluations.selectors.public_plan import NodeResult, PlanResults, plan_results_public
 from hoshin.org.models import Department
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
@@ -140,12 +140,12 @@ def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
     """The plan's tree with each node's evaluation results of the latest published year.
 
     ``tree_node.results`` covers the node's own published sheets and everything below it; the
-    totals are summed from per-node aggregates (public.plan_results_public), not from sheets.
+    totals are summed from per-node aggregates (public_plan.plan_results_public), not from sheets.
     Each node with results, and the plan (``results.total``), also gets its charts
     (``distribution_chart``, ``progress_chart``): pure geometry, no further query.
     """
     tree = plan_tree_public(plan=plan)
-    results = public.plan_results_public(plan=plan)
+    results = plan_results_public(plan=plan)
 
     def roll_up(tree_node: TreeNode) -> NodeResult:
         total = NodeResult()

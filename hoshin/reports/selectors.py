@@ -23,7 +23,8 @@ from hoshin.evaluations.models import (
 )
 from hoshin.evaluations.selectors import public
 from hoshin.evaluations.selectors.access import sheets_visible_to
-from hoshin.evaluations.selectors.public import NodeResult, PublicSheet, ScaleValue
+from hoshin.evaluations.selectors.public import PublicSheet, ScaleValue
+from hoshin.evaluations.selectors.public_plan import NodeResult
 from hoshin.lib.fiscal import MAX_FY, MIN_FY, format_fiscal_year
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan, PlanNode

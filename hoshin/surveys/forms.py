@@ -22,7 +22,8 @@ from hoshin.surveys.models import (
     SurveySection,
 )
 from hoshin.surveys.selectors.public import NumberedQuestion, SectionBlock
-from hoshin.surveys.services.editing import MAX_INVITATIONS_PER_BATCH, QuestionSpec
+from hoshin.surveys.services.invitations import MAX_INVITATIONS_PER_BATCH
+from hoshin.surveys.services.questions import QuestionSpec
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

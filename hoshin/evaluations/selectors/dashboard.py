@@ -8,7 +8,8 @@ Python loop ever runs over the sheets; loops run over groups (departments, nodes
 number does not grow with the number of sheets.
 
 Grouping by node uses the ancestor of each sheet's node at the depth being shown, found with
-joins up the ``parent`` chain (``_ancestor_at``); the plan's depth bounds the number of joins.
+joins up the ``parent`` chain (``dashboard_scopes.ancestor_at``); the plan's depth bounds the
+number of joins. The sheets behind one figure (the drill-down) are in ``dashboard_sheets``.
 """
 
 import datetime
@@ -17,21 +18,14 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
-    IntegerField,
-    Max,
     Q,
-    QuerySet,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from hoshin.evaluations import defaults
@@ -44,6 +38,14 @@ from hoshin.evaluations.models import (
     Indicator,
     StaffUnitCost,
     Stage,
+)
+from hoshin.evaluations.progress import progress_rate_expression
+from hoshin.evaluations.selectors.dashboard_scopes import (
+    DepartmentScope,
+    NodeScope,
+    Scope,
+    overdue_condition,
+    plan_max_depth,
 )
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
@@ -189,97 +191,6 @@ class Dashboard:
         return bool(self.total.current.progress_grades.get(""))
 
 
-# --- expressions ---------------------------------------------------------------------------
-
-
-def progress_rate_expression(prefix: str = "") -> Case:
-    """(actual − baseline) ÷ (target − baseline) of an indicator, NULL when undefined.
-
-    Undefined: a missing value, or a target equal to its baseline (a "keep the level" target).
-    ``Avg`` ignores NULLs, so such indicators are left out of the mean rather than counted as 0.
-    """
-    actual, target, baseline = (F(prefix + name) for name in ("actual", "target", "baseline"))
-    missing = (
-        Q(**{prefix + "actual__isnull": True})
-        | Q(**{prefix + "target__isnull": True})
-        | Q(**{prefix + "baseline__isnull": True})
-        | Q(**{prefix + "target": F(prefix + "baseline")})
-    )
-    as_float = lambda expression: Cast(expression, FloatField())  # noqa: E731
-    return Case(
-        When(missing, then=Value(None, output_field=FloatField())),
-        default=ExpressionWrapper(
-            (as_float(actual) - as_float(baseline)) / (as_float(target) - as_float(baseline)),
-            output_field=FloatField(),
-        ),
-        output_field=FloatField(),
-    )
-
-
-def _ancestor_at(prefix: str, depth: int, max_depth: int) -> Case:
-    """The id of the sheet's node's ancestor at ``depth`` (the node itself included), or NULL.
-
-    A sheet hangs on a node through its action (``action__node``) or directly (``node``,
-    施策評価). The ancestor is found by walking ``parent`` joins, at most ``max_depth - depth``.
-    """
-    whens = []
-    for base in ("action__node", "node"):
-        for steps in range(max_depth - depth + 1):
-            path = prefix + base + "__parent" * steps
-            whens.append(When(**{path + "__depth": depth}, then=F(path)))
-    return Case(*whens, default=Value(None), output_field=IntegerField())
-
-
-class Scope:
-    """Which sheets of a year a roll-up covers and how it groups them; ``prefix`` reaches
-    the sheet from an indicator or a cost line (``sheet__``)."""
-
-    def key(self, prefix: str):
-        raise NotImplementedError
-
-    def restrict(self, queryset: QuerySet, prefix: str) -> QuerySet:
-        return queryset
-
-
-class DepartmentScope(Scope):
-    def key(self, prefix: str):
-        return F(prefix + "department")
-
-
-class NodeScope(Scope):
-    """The children of ``node`` (the top level when None) and the sheets below each."""
-
-    def __init__(self, node: PlanNode | None, max_depth: int):
-        self.node, self.max_depth = node, max_depth
-        self.depth = node.depth + 1 if node is not None else 0
-
-    def key(self, prefix: str):
-        if self.depth > self.max_depth:
-            return Value(None, output_field=IntegerField())
-        return _ancestor_at(prefix, self.depth, self.max_depth)
-
-    def restrict(self, queryset: QuerySet, prefix: str) -> QuerySet:
-        if self.node is None:
-            return queryset
-        return queryset.alias(
-            dashboard_scope=_ancestor_at(prefix, self.node.depth, self.max_depth)
-        ).filter(dashboard_scope=self.node.pk)
-
-
-def overdue_condition(cycle: EvaluationCycle, today: datetime.date, prefix: str = "") -> Q | None:
-    """Sheets still in a stage whose due date has passed (None when no stage is overdue)."""
-    condition = None
-    for stages, due in (
-        ([Stage.DRAFT, Stage.RETURNED], cycle.submit_due),
-        ([Stage.SUBMITTED], cycle.approve_due),
-        ([Stage.APPROVED], cycle.review_due),
-    ):
-        if due is not None and due < today:
-            part = Q(**{prefix + "stage__in": stages})
-            condition = part if condition is None else condition | part
-    return condition
-
-
 # --- queries -------------------------------------------------------------------------------
 
 
@@ -393,11 +304,6 @@ def _unit_costs(fys: list[int]) -> dict[int, Decimal]:
 
 
 # --- the dashboard -------------------------------------------------------------------------
-
-
-def plan_max_depth(*, plan: Plan) -> int:
-    """The depth of the plan's deepest node (0 for a flat plan): bounds the joins of a roll-up."""
-    return PlanNode.objects.filter(plan=plan).aggregate(depth=Max("depth"))["depth"] or 0
 
 
 def dashboard_rollup(
@@ -530,59 +436,3 @@ def _node_rows(plan: Plan, node: PlanNode | None, current: dict, previous: dict)
             )
         )
     return rows
-
-
-# --- drill-down ----------------------------------------------------------------------------
-
-
-@dataclass
-class SheetFilter:
-    """What a dashboard figure counts, as a filter on one cycle's sheets (GET parameters)."""
-
-    department: int | str | None = None  # id, or "none" for sheets without a department
-    node: int | None = None
-    direct: bool = False  # with node: only the sheets hanging on the node itself
-    stage: str = ""
-    overdue: bool = False
-    grade: str | None = None  # "" never set; "*" any code outside the template
-    direction: str | None = None
-    progress_grade: str | None = None
-
-
-def figure_sheets(
-    *, cycle: EvaluationCycle, filters: SheetFilter, today: datetime.date
-) -> QuerySet[EvaluationSheet]:
-    """The sheets behind one figure of the dashboard, for the drill-down table."""
-    sheets = EvaluationSheet.objects.filter(cycle=cycle).select_related(
-        "department", "action", "node", "cycle"
-    )
-    if filters.department == "none":
-        sheets = sheets.filter(department__isnull=True)
-    elif filters.department is not None:
-        sheets = sheets.filter(department_id=filters.department)
-    if filters.node is not None:
-        if filters.direct:
-            sheets = sheets.filter(Q(action__node_id=filters.node) | Q(node_id=filters.node))
-        else:
-            node = PlanNode.objects.filter(plan=cycle.plan_id, pk=filters.node).first()
-            if node is None:
-                return sheets.none()
-            ancestor = _ancestor_at("", node.depth, plan_max_depth(plan=cycle.plan))
-            sheets = sheets.alias(dashboard_node=ancestor).filter(dashboard_node=node.pk)
-    if filters.stage:
-        sheets = sheets.filter(stage=filters.stage)
-    if filters.overdue:
-        condition = overdue_condition(cycle, today)
-        sheets = sheets.filter(condition) if condition is not None else sheets.none()
-    scales = Scales.for_plan(cycle.plan)
-    for value, field_name, items in (
-        (filters.grade, "overall_grade", scales.grades),
-        (filters.direction, "future_direction", scales.directions),
-        (filters.progress_grade, "progress_grade", scales.progress_grades),
-    ):
-        if value == "*":
-            codes = [item["code"] for item in items]
-            sheets = sheets.exclude(**{field_name: ""}).exclude(**{field_name + "__in": codes})
-        elif value is not None:
-            sheets = sheets.filter(**{field_name: value})
-    return sheets.order_by("department__position", "department__name", "action__position", "pk")

@@ -21,14 +21,8 @@ from hoshin.evaluations.models import (
     StaffUnitCost,
     Stage,
 )
-from hoshin.evaluations.selectors.dashboard import (
-    BY_DEPARTMENT,
-    BY_NODE,
-    DIRECT,
-    SheetFilter,
-    dashboard_rollup,
-    figure_sheets,
-)
+from hoshin.evaluations.selectors.dashboard import BY_DEPARTMENT, BY_NODE, DIRECT, dashboard_rollup
+from hoshin.evaluations.selectors.dashboard_sheets import SheetFilter, figure_sheets
 from hoshin.evaluations.tests.factories import make_user, make_world, open_year, sheet_of
 from hoshin.evaluations.views.dashboard_tables import (
     format_count_diff,

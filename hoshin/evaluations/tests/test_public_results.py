@@ -22,7 +22,7 @@ from hoshin.evaluations.models import (
     StaffUnitCost,
     Stage,
 )
-from hoshin.evaluations.selectors import public
+from hoshin.evaluations.selectors import public, public_plan
 from hoshin.evaluations.services.comments import sheet_comment_add
 from hoshin.evaluations.services.cycle import fiscal_year_start
 from hoshin.evaluations.services.sheets import indicator_add, sheet_update
@@ -471,7 +471,7 @@ def test_plan_page_shows_each_nodes_progress_and_grade_distribution(client, two_
         },
     )
     advance(world, EvaluationSheet.objects.get(pk=sheet.pk), Stage.PUBLISHED)
-    results = public.plan_results_public(plan=world.plan)
+    results = public_plan.plan_results_public(plan=world.plan)
     assert results.fy == 2025
     node_result = results.by_node[world.bousai_action.node_id]
     assert node_result.sheets == 2 and node_result.grades == {"B": 1, "C": 1}

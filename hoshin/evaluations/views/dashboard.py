@@ -21,10 +21,9 @@ from hoshin.evaluations.selectors.dashboard import (
     BY_DEPARTMENT,
     BY_NODE,
     Scales,
-    SheetFilter,
     dashboard_rollup,
-    figure_sheets,
 )
+from hoshin.evaluations.selectors.dashboard_sheets import SheetFilter, figure_sheets
 from hoshin.evaluations.views.dashboard_tables import BLANK, OTHER, dashboard_tables
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department

@@ -13,10 +13,11 @@ Layout (see ``seeds/000_…txt``; blank lines separate the blocks)::
     主要事業 / ○日曜窓口サービス / ★…                   ← key projects of the action (★ new)
     ※PDCA マネジメントサイクル / <paragraph>            ← glossary note
     方策 / 手法 / 主な取り組み / … / - (1) …            ← summary table: skipped, cross-checked
+
+The overview list and the summary tables are read and checked in ``comprehensive_summary``.
 """
 
 import re
-from dataclasses import dataclass, field
 
 from hoshin.plans.formats.base import (
     ParsedAction,
@@ -28,6 +29,12 @@ from hoshin.plans.formats.base import (
     PlanFormatError,
     Skipped,
     register,
+)
+from hoshin.plans.formats.comprehensive_summary import (
+    TABLE_HEADER,
+    SummaryTable,
+    check_overview,
+    check_tables,
 )
 from hoshin.plans.formats.textlines import (
     DIGITS,
@@ -50,10 +57,6 @@ KEY_PROJECTS = re.compile(r"^主要事業$")
 ACTION = re.compile(rf"^[(（]({DIGITS}+)[)）]{SPACE}*([^。]+)$")
 KEY_PROJECT = re.compile(r"^([○◯〇★☆])" + rf"{SPACE}*(\S.*)$")
 NOTE = re.compile(rf"^※{SPACE}*(\S.*)$")
-# The header cells of the summary table printed for a 方策 (方策 / 手法 / 主な取り組み).
-TABLE_HEADER = re.compile(r"^(方策|手法|主な取り組み|主な取組み?)$")
-TABLE_METHOD = re.compile(rf"^({DIGITS}+)[.．]?{SPACE}+(\S.*)$")
-TABLE_ACTION = re.compile(rf"^[-－−‐・]{SPACE}*[(（]({DIGITS}+)[)）]{SPACE}*(\S.*)$")
 BULLET = re.compile(rf"^[-－−‐・●]{SPACE}*(\S.*)$")
 SENTENCE_END = ("。", "．", ".")
 
@@ -80,24 +83,6 @@ class ComprehensiveTextFormat(PlanFormat):
         return _Parser(decode_lines(data)).parse()
 
 
-@dataclass
-class _TableMethod:
-    line: Line
-    number: str
-    title: str
-    actions: list[tuple[Line, str, str]] = field(default_factory=list)
-
-
-@dataclass
-class _SummaryTable:
-    """A summary table as printed, kept to check it against the body that follows."""
-
-    policy: ParsedNode
-    line: Line
-    policy_title: tuple[Line, str] | None = None
-    methods: list[_TableMethod] = field(default_factory=list)
-
-
 class _Parser:
     def __init__(self, lines: list[Line]):
         self.lines = lines
@@ -120,7 +105,7 @@ class _Parser:
         self.paragraph: list[Line] = []
         self.bullet_open = False  # the previous line was a bullet item (or its continuation)
         self.overview: list[tuple[Line, str]] = []
-        self.tables: list[_SummaryTable] = []
+        self.tables: list[SummaryTable] = []
         self.started = False
 
     # -- driver ---------------------------------------------------------------------------
@@ -137,8 +122,8 @@ class _Parser:
                 where=first.where,
             )
         self._check_tree()
-        self._check_overview()
-        self._check_tables()
+        check_overview(self.plan, self.overview)
+        check_tables(self.plan, self.tables)
         return self.plan
 
     def _read_line(self, line: Line) -> None:
@@ -148,7 +133,7 @@ class _Parser:
             return
         if self.mode == "table":
             if not self._ends_table(line.text):
-                self._read_table_line(line)
+                self.tables[-1].read_line(line, self.plan)
                 return
             self.mode = "body"
         if self._read_structure(line):
@@ -321,9 +306,9 @@ class _Parser:
                 "要約表（方策 / 手法 / 主な取り組み）が方策の外にあります。", where=line.where
             )
         self.last_field = None
-        self.tables.append(_SummaryTable(policy=self.policy, line=line))
+        self.tables.append(SummaryTable(policy=self.policy, line=line))
         self.mode = "table"
-        self._read_table_line(line)
+        self.tables[-1].read_line(line, self.plan)
 
     def _current_node(self, line: Line, what: str) -> ParsedNode:
         node = self.method or self.policy or self.pillar
@@ -429,27 +414,6 @@ class _Parser:
             for pattern in (HEADING, METHOD, POLICY, PILLAR, ACTIONS, VISION, OVERVIEW)
         )
 
-    def _read_table_line(self, line: Line) -> None:
-        table = self.tables[-1]
-        self.plan.skipped.append(Skipped(line.number, line.text, "要約表"))
-        text = line.text
-        if TABLE_HEADER.match(text):
-            return
-        if match := TABLE_ACTION.match(text):
-            if not table.methods:
-                raise PlanFormatError(
-                    "要約表の取組が手法の行（「1 …」）より前にあります。", where=line.where
-                )
-            number = f"({ascii_digits(match.group(1))})"
-            table.methods[-1].actions.append((line, number, match.group(2).strip()))
-        elif match := TABLE_METHOD.match(text):
-            number = f"手法{ascii_digits(match.group(1))}"
-            table.methods.append(_TableMethod(line, number, match.group(2).strip()))
-        elif table.policy_title is None and not table.methods:
-            table.policy_title = (line, text)
-        else:
-            self.plan.warnings.append(f"{line.where}: 要約表の行「{text}」を読み取れません。")
-
     # -- checks ---------------------------------------------------------------------------
 
     def _check_sequence(self, siblings: list, number: str, line: Line) -> None:
@@ -472,44 +436,3 @@ class _Parser:
                 if not action.text:
                     # The leaf needs a text; the title is the best the document offers.
                     action.text = action.title
-
-    def _check_overview(self) -> None:
-        titles = {node.title for node in self.plan.walk() if node.depth == 1}
-        for line, text in self.overview:
-            if text not in titles:
-                self.plan.warnings.append(
-                    f"{line.where}: 方策の展開の「{text}」に当たる方策が本文にありません。"
-                )
-
-    def _check_tables(self) -> None:
-        for table in self.tables:
-            policy = table.policy
-            if table.policy_title is not None and table.policy_title[1] != policy.title:
-                line, text = table.policy_title
-                self.plan.warnings.append(
-                    f"{line.where}: 要約表の方策「{text}」が本文の「{policy.title}」と一致しません。"
-                )
-            methods = {method.number: method for method in policy.children}
-            for entry in table.methods:
-                method = methods.get(entry.number)
-                if method is None or method.title != entry.title:
-                    self.plan.warnings.append(
-                        f"{entry.line.where}: 要約表の「{entry.number} {entry.title}」が"
-                        f"本文の{policy.number}にありません。"
-                    )
-                    continue
-                actions = {action.number: action for action in method.actions}
-                for line, number, title in entry.actions:
-                    action = actions.get(number)
-                    if action is None or action.title != title:
-                        self.plan.warnings.append(
-                            f"{line.where}: 要約表の取組「{number} {title}」が"
-                            f"本文の{policy.number} {method.number}にありません。"
-                        )
-            listed = {entry.number for entry in table.methods}
-            for method in policy.children:
-                if table.methods and method.number not in listed:
-                    self.plan.warnings.append(
-                        f"{method.line}行目: 「{method.number} {method.title}」が"
-                        f"{table.line.where}からの要約表にありません。"
-                    )

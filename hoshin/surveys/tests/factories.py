@@ -9,13 +9,8 @@ from django.utils import timezone
 from hoshin.org.models import District
 from hoshin.surveys.models import AnswerLimit, QuestionKind, Survey, SurveyQuestion
 from hoshin.surveys.services.answering import Submitted, response_submit
-from hoshin.surveys.services.editing import (
-    QuestionSpec,
-    question_create,
-    section_create,
-    survey_create,
-    survey_publish,
-)
+from hoshin.surveys.services.editing import survey_create, survey_publish
+from hoshin.surveys.services.questions import QuestionSpec, question_create, section_create
 
 _browsers = itertools.count(1)
 

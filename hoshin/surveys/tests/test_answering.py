@@ -24,7 +24,8 @@ from hoshin.surveys.services.answering import (
     parse_whole_number,
     response_submit,
 )
-from hoshin.surveys.services.editing import invitations_generate, survey_close, survey_publish
+from hoshin.surveys.services.editing import survey_close, survey_publish
+from hoshin.surveys.services.invitations import invitations_generate
 
 from . import factories as f
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from hoshin.org.models import Role
 from hoshin.org.tests.factories import make_user
 from hoshin.surveys.models import AnswerLimit, Survey, SurveyResponse
-from hoshin.surveys.services.editing import invitations_generate
+from hoshin.surveys.services.invitations import invitations_generate
 
 from . import factories as f
 

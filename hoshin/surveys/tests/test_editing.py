@@ -17,8 +17,9 @@ from hoshin.surveys.models import (
     SurveyQuestion,
     SurveyStatus,
 )
-from hoshin.surveys.services import editing
-from hoshin.surveys.services.editing import QuestionSpec, SurveyFrozen
+from hoshin.surveys.services import editing, invitations, questions
+from hoshin.surveys.services.editing import SurveyFrozen
+from hoshin.surveys.services.questions import QuestionSpec
 
 from . import factories as f
 
@@ -65,7 +66,7 @@ def test_database_refuses_dates_in_the_wrong_order_and_published_without_dates()
 )
 def test_question_specs_are_checked(spec, field, message):
     with pytest.raises(ValidationError) as caught:
-        editing.question_spec_clean(spec)
+        questions.question_spec_clean(spec)
     assert message in " ".join(caught.value.message_dict[field])
 
 
@@ -113,8 +114,8 @@ def test_publish_sets_the_time_and_is_audited(hearing):
 
 def test_positions_default_to_the_end():
     survey = f.make_survey()
-    first = editing.section_create(survey=survey, title="一")
-    second = editing.section_create(survey=survey, title="二")
+    first = questions.section_create(survey=survey, title="一")
+    second = questions.section_create(survey=survey, title="二")
     assert (first.position, second.position) == (0, 1)
     a = f.add_question(survey, QuestionKind.TEXT, section=first)
     b = f.add_question(survey, QuestionKind.TEXT, section=first)
@@ -133,14 +134,14 @@ def answered(sample):
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda s: editing.question_update(
+        lambda s: questions.question_update(
             question=s.single, spec=QuestionSpec(kind="single", text="変更", choices=["A", "B"])
         ),
-        lambda s: editing.question_delete(question=s.text),
+        lambda s: questions.question_delete(question=s.text),
         lambda s: f.add_question(s.survey, QuestionKind.TEXT),
-        lambda s: editing.section_create(survey=s.survey, title="新しい節"),
-        lambda s: editing.section_update(section=s.single.section, title="改名", position=0),
-        lambda s: editing.section_delete(section=s.text.section),
+        lambda s: questions.section_create(survey=s.survey, title="新しい節"),
+        lambda s: questions.section_update(section=s.single.section, title="改名", position=0),
+        lambda s: questions.section_delete(section=s.text.section),
         lambda s: editing.survey_unpublish(survey=s.survey),
         lambda s: editing.survey_delete(survey=s.survey),
         lambda s: editing.survey_update(
@@ -211,7 +212,7 @@ def test_new_version_copies_everything_as_a_draft(answered, hearing):
     assert all(q.section.survey_id == copy.pk for q in copy.questions.all())
     # The copy is editable; the original still is not.
     question = copy.questions.get(kind=QuestionKind.SINGLE)
-    editing.question_update(
+    questions.question_update(
         question=question, spec=QuestionSpec(kind="single", text="変更後", choices=["A", "B"])
     )
     assert old.questions.get(kind=QuestionKind.SINGLE).text != "変更後"
@@ -249,12 +250,12 @@ def test_draft_without_answers_can_be_deleted():
 
 def test_invitation_codes_are_unique_typable_and_only_for_per_code_surveys():
     survey = f.make_survey(answer_limit=AnswerLimit.TOKEN)
-    codes = editing.invitations_generate(survey=survey, count=300)
+    codes = invitations.invitations_generate(survey=survey, count=300)
     tokens = {c.token for c in codes}
     assert len(tokens) == 300 == SurveyInvitation.objects.count()
-    assert all(len(t) == 12 and set(t) <= set(editing.TOKEN_ALPHABET) for t in tokens)
+    assert all(len(t) == 12 and set(t) <= set(invitations.TOKEN_ALPHABET) for t in tokens)
     assert codes[0].display_token.count("-") == 2
     with pytest.raises(ValidationError):
-        editing.invitations_generate(survey=f.make_survey(), count=1)
+        invitations.invitations_generate(survey=f.make_survey(), count=1)
     with pytest.raises(ValidationError):
-        editing.invitations_generate(survey=survey, count=0)
+        invitations.invitations_generate(survey=survey, count=0)

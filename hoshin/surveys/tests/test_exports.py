@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from hoshin.surveys.exporters import SurveyExportError, export_csv, export_xlsx
 from hoshin.surveys.models import AnswerLimit
-from hoshin.surveys.services.editing import invitations_generate
+from hoshin.surveys.services.invitations import invitations_generate
 
 from . import factories as f
 

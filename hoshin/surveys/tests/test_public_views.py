@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoshin.surveys.models import AnswerLimit, Survey, SurveyResponse
-from hoshin.surveys.services.editing import invitations_generate, survey_publish
+from hoshin.surveys.services.editing import survey_publish
+from hoshin.surveys.services.invitations import invitations_generate
 from hoshin.surveys.views.public import BROWSER_COOKIE
 
 from . import factories as f

@@ -26,7 +26,8 @@ from hoshin.surveys.forms import (
 )
 from hoshin.surveys.models import AnswerLimit, Survey, SurveyQuestion, SurveySection
 from hoshin.surveys.selectors.public import survey_structure
-from hoshin.surveys.services import editing
+from hoshin.surveys.services import editing, questions
+from hoshin.surveys.services.invitations import invitations_generate
 
 
 def render_staff(
@@ -185,11 +186,11 @@ def section_form(
         data = form.cleaned_data
         try:
             if section is None:
-                editing.section_create(
+                questions.section_create(
                     survey=survey, title=data["title"], position=data["position"], by=request.user
                 )
             else:
-                editing.section_update(
+                questions.section_update(
                     section=section,
                     title=data["title"],
                     position=section.position if data["position"] is None else data["position"],
@@ -215,7 +216,7 @@ def section_delete(request: HttpRequest, survey_id: int, section_id: int) -> Htt
     survey = survey_or_404(survey_id)
     section = get_object_or_404(SurveySection, pk=section_id, survey=survey)
     try:
-        editing.section_delete(section=section, by=request.user)
+        questions.section_delete(section=section, by=request.user)
         messages.success(request, "節を削除しました。")
     except ValidationError as error:
         _fail(request, error)
@@ -253,14 +254,14 @@ def question_form(
         data = form.cleaned_data
         try:
             if question is None:
-                editing.question_create(
+                questions.question_create(
                     section=data["section"],
                     spec=form.spec(),
                     position=data["position"],
                     by=request.user,
                 )
             else:
-                editing.question_update(
+                questions.question_update(
                     question=question,
                     spec=form.spec(),
                     section=data["section"],
@@ -287,7 +288,7 @@ def question_delete(request: HttpRequest, survey_id: int, question_id: int) -> H
     survey = survey_or_404(survey_id)
     question = get_object_or_404(SurveyQuestion, pk=question_id, survey=survey)
     try:
-        editing.question_delete(question=question, by=request.user)
+        questions.question_delete(question=question, by=request.user)
         messages.success(request, "設問を削除しました。")
     except ValidationError as error:
         _fail(request, error)
@@ -304,7 +305,7 @@ def invitations(request: HttpRequest, survey_id: int) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = editing.invitations_generate(
+            created = invitations_generate(
                 survey=survey, count=form.cleaned_data["count"], by=request.user
             )
         except ValidationError as error:

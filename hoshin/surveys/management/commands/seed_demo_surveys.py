@@ -29,15 +29,9 @@ from django.utils import timezone
 from hoshin.org.models import AgeBand, District
 from hoshin.surveys.models import AnswerLimit, QuestionKind, Survey, SurveyQuestion
 from hoshin.surveys.services.answering import response_submit
-from hoshin.surveys.services.editing import (
-    QuestionSpec,
-    invitations_generate,
-    question_create,
-    section_create,
-    survey_create,
-    survey_publish,
-    survey_update,
-)
+from hoshin.surveys.services.editing import survey_create, survey_publish, survey_update
+from hoshin.surveys.services.invitations import invitations_generate
+from hoshin.surveys.services.questions import QuestionSpec, question_create, section_create
 
 SEED = 20251001
 JST = datetime.timezone(datetime.timedelta(hours=9))
