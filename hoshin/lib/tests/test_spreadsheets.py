@@ -152,7 +152,7 @@ def reopened(workbook: Workbook):
     return load_workbook(io.BytesIO(buffer.getvalue()))
 
 
-@pytest.mark.parametrize("text", FORMULAS[:5] + ["'=1", "普通の文字"])
+@pytest.mark.parametrize("text", [*FORMULAS[:5], "'=1", "普通の文字"])
 def test_xlsx_text_is_a_text_cell_with_the_exact_value(text):
     workbook = Workbook()
     xlsx_put(workbook.active, 1, 1, text)
