@@ -4,13 +4,12 @@ CSV and JSON are generators of byte chunks for a StreamingHttpResponse; XLSX is 
 openpyxl in write-only mode to a temporary file (a zip cannot be streamed as it is built).
 Values keep their types in the rows; here they become text: dates in ISO 8601, decimals
 without exponent or trailing zeros, booleans as true/false, None as an empty cell (CSV) or
-null (JSON).
+null (JSON). Encodings, the CP932 refusal, formula escaping and XLSX text cells follow
+``hoshin.lib.spreadsheets``, as in every file hoshin writes.
 """
 
-import csv
 import datetime
 import json
-import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -18,17 +17,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvWriter, xlsx_cell
 from hoshin.opendata.base import Dataset
 
-CSV_ENCODINGS = {"utf-8": "utf-8-sig", "cp932": "cp932"}  # ?encoding= value → codec
 CHUNK_CHARS = 64 * 1024
-# Characters an XLSX cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE: C0 controls but tab,
-# line feed and carriage return).
-XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-
-
-class EncodingError(ValueError):
-    """A value cannot be written in the requested encoding; the message says where."""
+# Part of the key of kept downloads (hoshin.changes.downloads): bump it when the same data gives
+# other bytes (2: formula escaping in CSV, quotePrefix in XLSX).
+FILE_REVISION = 2
 
 
 def decimal_text(value: Decimal) -> str:
@@ -68,77 +63,32 @@ def _chunked(pieces: Iterable[str], encoding: str) -> Iterator[bytes]:
 # ---- CSV -------------------------------------------------------------------------------------
 
 
-class _Line:
-    """A file-like object whose write() hands back the line csv.writer formatted."""
-
-    def write(self, text: str) -> str:
-        return text
+def _csv_lines(dataset: Dataset, rows: Iterable[dict], *, encoding: str) -> Iterator[str]:
+    """The header (column names) and one line per row; a refusal names the row's key."""
+    writer = CsvWriter(encoding=encoding, header=dataset.column_names, text=cell_text)
+    key = dataset.columns[0].name
+    yield writer.row(dataset.column_names)
+    for row in rows:
+        yield writer.row(row.values(), label=f"{key}={row.get(key)}")
 
 
 def csv_chunks(dataset: Dataset, rows: Iterable[dict], *, encoding: str) -> Iterator[bytes]:
-    """The header (column names) and one line per row, CRLF as Excel writes them.
+    """The CSV as byte chunks, CRLF as Excel writes them.
 
     ``encoding`` is ``utf-8-sig`` (the BOM tells Excel it is UTF-8) or ``cp932``; call
-    ``check_cp932`` first for the latter, as an error cannot be reported once streaming began.
+    ``csv_check_rows`` first for the latter, as an error cannot be reported once streaming began.
     """
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(dataset.column_names)
-        for row in rows:
-            yield writer.writerow([cell_text(value) for value in row.values()])
-
+    lines = _csv_lines(dataset, rows, encoding=encoding)
     # The codec writes the BOM once, before the first chunk.
-    if encoding == "utf-8-sig":
+    if encoding == UTF8_BOM:
         first = True
-        for chunk in _chunked(lines(), "utf-8"):
+        for chunk in _chunked(lines, "utf-8"):
             yield (b"\xef\xbb\xbf" + chunk) if first else chunk
             first = False
         if first:
             yield b"\xef\xbb\xbf"
     else:
-        yield from _chunked(lines(), encoding)
-
-
-def check_cp932(dataset: Dataset, rows: Iterable[dict]) -> None:
-    """EncodingError naming the first value CP932 cannot hold unchanged (row, column, char).
-
-    Python maps some characters one way only (〜 U+301C is written as ～ U+FF5E), so a value
-    must survive encode + decode, not merely encode.
-    """
-    key = dataset.columns[0]
-    for number, row in enumerate(rows, start=1):
-        for name, value in row.items():
-            if not isinstance(value, str) or not value:
-                continue
-            try:
-                if value.encode("cp932").decode("cp932") == value:
-                    continue
-            except UnicodeEncodeError:
-                pass
-            char = next(c for c in value if not _cp932_keeps(c))
-            raise EncodingError(
-                _(
-                    "%(row)s行目（%(key)s=%(id)s）の %(column)s 列の「%(char)s」(U+%(code)04X) は "
-                    "Shift_JIS（CP932）で表せません。encoding=cp932 を外して UTF-8"
-                    "（BOM付き、Excel でそのまま開けます）でダウンロードしてください。"
-                )
-                % {
-                    "row": number + 1,
-                    "key": key.name,
-                    "id": row.get(key.name),
-                    "column": name,
-                    "char": char,
-                    "code": ord(char),
-                }
-            )
-
-
-def _cp932_keeps(char: str) -> bool:
-    try:
-        return char.encode("cp932").decode("cp932") == char
-    except UnicodeEncodeError:
-        return False
+        yield from _chunked(lines, encoding)
 
 
 # ---- JSON ------------------------------------------------------------------------------------
@@ -187,16 +137,14 @@ def xlsx_file(dataset: Dataset, rows: Iterable[dict], *, notes: list[tuple[str, 
     control characters an XLSX cell cannot hold are dropped (CSV and JSON keep them).
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(dataset.name)
     bold = Font(bold=True)
 
-    def text_cell(ws, value: str, *, font=None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value=XLSX_ILLEGAL.sub("", value))
-        cell.data_type = "s"
+    def text_cell(ws, value: str, *, font=None):
+        cell = xlsx_cell(ws, value)
         if font is not None:
             cell.font = font
         return cell
@@ -207,7 +155,7 @@ def xlsx_file(dataset: Dataset, rows: Iterable[dict], *, notes: list[tuple[str, 
         if isinstance(value, str):
             return text_cell(ws, value)
         if isinstance(value, datetime.datetime):
-            return cell_text(value)  # Excel has no time zones: ISO text keeps the offset
+            return text_cell(ws, cell_text(value))  # no time zones in Excel: ISO text keeps them
         return value  # int, Decimal, date and bool are native Excel values
 
     sheet.freeze_panes = "A2"
@@ -238,5 +186,10 @@ def xlsx_file(dataset: Dataset, rows: Iterable[dict], *, notes: list[tuple[str, 
 
 
 def csv_check_rows(dataset: Dataset, filters: dict) -> None:
-    """Run check_cp932 over a fresh pass of the rows (the stream makes its own pass)."""
-    check_cp932(dataset, dataset.rows(dataset.queryset(filters)))
+    """CsvEncodingError if the CP932 file cannot be written: a pass of its own over the rows.
+
+    The stream makes its own pass; this one comes first because an error cannot be reported
+    once the first byte is sent.
+    """
+    for _line in _csv_lines(dataset, dataset.rows(dataset.queryset(filters)), encoding=CP932):
+        pass

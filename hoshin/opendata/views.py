@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from hoshin.changes import downloads
 from hoshin.changes.page_cache import public_page
+from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.opendata import exporters
 from hoshin.opendata.base import FILTER_NAMES, FilterError
 from hoshin.opendata.datasets import DATASETS, dataset_get
@@ -26,14 +27,6 @@ FORMATS = {
     "csv": "text/csv; charset=%s",
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-ENCODING_ALIASES = {
-    "utf-8": "utf-8",
-    "utf8": "utf-8",
-    "cp932": "cp932",
-    "shift_jis": "cp932",
-    "sjis": "cp932",
-    "windows-31j": "cp932",
 }
 FILTER_HELP = {
     "plan": gettext_lazy("計画ID（plans の plan_id）。例: plan=1"),
@@ -146,12 +139,12 @@ def download(request, dataset: str, fmt: str):
             _("形式「%(fmt)s」には対応していません。csv、json、xlsx のいずれかを指定してください。")
             % {"fmt": fmt[:20]},
         )
-    encoding = "utf-8"
+    encoding = UTF8_BOM
     raw_encoding = request.GET.get("encoding", "")
     if raw_encoding:
         if fmt != "csv":
             return _problem(400, _("encoding は CSV のときだけ指定できます。"))
-        encoding = ENCODING_ALIASES.get(raw_encoding.strip().lower(), "")
+        encoding = csv_encoding(raw_encoding)
         if not encoding:
             return _problem(
                 400,
@@ -173,16 +166,18 @@ def download(request, dataset: str, fmt: str):
     filename = _filename(chosen, filters, fmt, encoding)
     content_type = FORMATS[fmt]
     if fmt == "csv":
-        content_type %= "Shift_JIS" if encoding == "cp932" else "utf-8"
+        content_type %= "Shift_JIS" if encoding == CP932 else "utf-8"
     # Read the version before the rows: a file is never kept under a newer version than its data.
-    kept = downloads.cache_path(f"{chosen.name}|{fmt}|{encoding}|{sorted(filters.items())}")
+    # FILE_REVISION: a file kept by an older release is not served once the writers change.
+    key = f"{exporters.FILE_REVISION}|{chosen.name}|{fmt}|{encoding}|{sorted(filters.items())}"
+    kept = downloads.cache_path(key)
     if kept is not None and kept.exists():
         response = FileResponse(kept.open("rb"), content_type=content_type)
     else:
-        if fmt == "csv" and encoding == "cp932":
+        if fmt == "csv" and encoding == CP932:
             try:
                 exporters.csv_check_rows(chosen, filters)
-            except exporters.EncodingError as error:
+            except CsvEncodingError as error:
                 return _problem(400, str(error))
         response = _build(request, chosen, filters, fmt, encoding, content_type, kept)
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -203,7 +198,7 @@ def _build(request, chosen, filters, fmt, encoding, content_type, kept):
         meta = {"license": open_data_license(), "attribution": attribution()}
         chunks = exporters.json_chunks(chosen, rows, meta=meta)
     else:
-        chunks = exporters.csv_chunks(chosen, rows, encoding=exporters.CSV_ENCODINGS[encoding])
+        chunks = exporters.csv_chunks(chosen, rows, encoding=encoding)
     if kept is not None:
         chunks = downloads.tee(chunks, kept)
     return StreamingHttpResponse(chunks, content_type=content_type)
@@ -213,7 +208,7 @@ def _filename(dataset, filters: dict, fmt: str, encoding: str) -> str:
     """評価結果_sheets_fy2025.csv: the title for people, the name and filters for programs."""
     parts = [str(dataset.title).split("（")[0], dataset.name]
     parts += [f"{name}{value}" for name, value in filters.items()]
-    if encoding == "cp932":
+    if encoding == CP932:
         parts.append("sjis")
     return "_".join(parts) + f".{fmt}"
 

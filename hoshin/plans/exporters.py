@@ -4,13 +4,21 @@ Every writer takes a ParsedPlan (``selectors.plan_to_parsed(plan=...)``) and ret
 the matching import format reads back to the same ParsedPlan. When a value cannot be written so
 that it reads back unchanged (a character CP932 lacks, a line break where the table has none),
 the writer raises PlanExportError naming the row and column instead of writing a lossy file.
+Encodings, formula escaping and text cells follow ``hoshin.lib.spreadsheets``; the CSV import
+removes the apostrophe the escaping adds, and XLSX keeps the exact text.
 """
 
-import csv
 import io
 import json
 from dataclasses import dataclass
 
+from hoshin.lib.spreadsheets import (
+    UTF8_BOM,
+    CsvEncodingError,
+    CsvWriter,
+    XlsxTextError,
+    xlsx_put,
+)
 from hoshin.plans.formats.base import ParsedAction, ParsedNode, ParsedPlan
 from hoshin.plans.formats.json_tree import default_level_name
 from hoshin.plans.formats.tabular.columns import (
@@ -25,8 +33,6 @@ from hoshin.plans.formats.tabular.columns import (
     format_notes,
 )
 from hoshin.plans.formats.tabular.metadata import META_FIELDS, metadata_items
-
-CSV_ENCODINGS = ("utf-8-sig", "cp932")
 
 
 class PlanExportError(Exception):
@@ -176,50 +182,24 @@ def table_rows(parsed: ParsedPlan) -> tuple[list[str], list[_Row]]:
 # CSV
 
 
-def export_csv(parsed: ParsedPlan, *, encoding: str = "utf-8-sig") -> bytes:
+def export_csv(parsed: ParsedPlan, *, encoding: str = UTF8_BOM) -> bytes:
     """The table as CSV for Excel: ``#key=value`` metadata lines, the header, one row per line.
 
     ``encoding`` is ``utf-8-sig`` (UTF-8 with BOM, every character) or ``cp932`` (Shift_JIS,
-    fails naming the row and column of the first character it cannot hold).
+    fails naming the line and column of the first character it cannot hold).
     """
-    if encoding not in CSV_ENCODINGS:
-        raise PlanExportError(f"文字コード「{encoding}」は使えません: {'、'.join(CSV_ENCODINGS)}")
-    header, rows = table_rows(parsed)
-    records = [([f"#{key}={value}"], META_FIELDS[key], "") for key, value in metadata_items(parsed)]
-    records.append((header, "", "見出し"))
-    records.extend((row.cells, "", row.label) for row in rows)
-    chunks, line = [], 1
-    for cells, meta_label, label in records:
-        if encoding == "cp932":
-            for index, value in enumerate(cells):
-                column = meta_label or header[index]
-                _check_cp932(value, where=f"{line}行目 {index + 1}列目({column})", label=label)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-        chunks.append(buffer.getvalue())
-        line += chunks[-1].count("\n")
-    return "".join(chunks).encode(encoding)
-
-
-def _check_cp932(value: str, *, where: str, label: str) -> None:
     try:
-        if value.encode("cp932").decode("cp932") == value:
-            return
-    except UnicodeEncodeError:
-        pass
-    # Python maps some characters one way only (〜 U+301C → ～ U+FF5E): those would change too.
-    for char in value:
-        try:
-            same = char.encode("cp932").decode("cp932") == char
-        except UnicodeEncodeError:
-            same = False
-        if not same:
-            what = f"（{label}）" if label else ""
-            raise PlanExportError(
-                f"{where}{what}: 「{char}」(U+{ord(char):04X}) は Shift_JIS（CP932）で"
-                "そのまま書けません。--encoding utf-8-sig（UTF-8 BOM付き）で書き出すか、"
-                "文字を直してください。"
-            )
+        header, rows = table_rows(parsed)
+        writer = CsvWriter(encoding=encoding, header=header)
+        lines = [
+            writer.row([f"#{key}={value}"], columns=[META_FIELDS[key]])
+            for key, value in metadata_items(parsed)
+        ]
+        lines.append(writer.row(header, label="見出し"))
+        lines.extend(writer.row(row.cells, label=row.label) for row in rows)
+    except CsvEncodingError as exc:
+        raise PlanExportError(str(exc)) from None
+    return writer.encode("".join(lines))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,7 +209,6 @@ def _check_cp932(value: str, *, where: str, label: str) -> None:
 def export_xlsx(parsed: ParsedPlan) -> bytes:
     """The table as an Excel workbook: sheet 計画体系 (the table) and sheet 計画情報 (metadata)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -240,14 +219,12 @@ def export_xlsx(parsed: ParsedPlan) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def put(ws, row: int, column: int, value: str, label: str) -> None:
-        if ILLEGAL_CHARACTERS_RE.search(value):
+        try:
+            # Exact text cells: the import reads back what was written, "=…" included.
+            target = xlsx_put(ws, row, column, value, exact=True)
+        except XlsxTextError as exc:
             where = f"{ws.title}!{get_column_letter(column)}{row}"
-            raise PlanExportError(
-                f"{where}（{label}）: Excel のセルに入れられない制御文字があります。"
-            )
-        target = ws.cell(row=row, column=column, value=value)
-        # Text is text: a value starting with "=" must not become a formula.
-        target.data_type = "s"
+            raise PlanExportError(f"{where}（{label}）: {exc}") from None
         if "\n" in value:
             target.alignment = wrap
 

@@ -1,7 +1,8 @@
 """Staff workbooks: a plan's tree, and the sheets of one year with a summary tab.
 
 Japanese headers, frozen header rows, column widths and number formats, so the file opens in
-Excel ready to filter. Numbers are written as numbers (千円, %) so staff can sum them.
+Excel ready to filter. Numbers are written as numbers (千円, %) so staff can sum them; text is
+written as text cells (``hoshin.lib.spreadsheets``), so an indicator named "=…" is never a formula.
 """
 
 import tempfile
@@ -14,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from hoshin.evaluations.models import CostKind, EvaluationSheet, Stage
 from hoshin.evaluations.selectors.public import ScaleValue
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.spreadsheets import xlsx_append, xlsx_put
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Plan
 from hoshin.reports.selectors import distribution, tree_order, unit_costs_for
@@ -28,7 +30,7 @@ PERCENT = "0.0%"
 
 def _header(sheet, titles: list[str], widths: list[int], *, row: int = 1) -> None:
     for column, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = xlsx_put(sheet, row, column, title)
         cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = f"A{row + 1}"  # a string: sheet.cell() would create an empty row
@@ -58,7 +60,7 @@ def plan_workbook(*, plan: Plan):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "計画の体系"
-    sheet.append([f"{plan.name}（{plan.period_label or '期間未設定'}）"])
+    xlsx_append(sheet, [f"{plan.name}（{plan.period_label or '期間未設定'}）"])
     sheet["A1"].font = Font(bold=True, size=12)
     levels = [plan.level_name(d) for d in range(depth)]
     titles = [*levels, "番号", "取組名", "内容", "担当課", "主管課", "重点事業", "公開"]
@@ -69,7 +71,8 @@ def plan_workbook(*, plan: Plan):
         path = [*path, tree_node.node.label]
         for action in tree_node.actions:
             lines = list(action.responsibilities.all())
-            sheet.append(
+            xlsx_append(
+                sheet,
                 [
                     *path,
                     *[""] * (depth - len(path)),
@@ -80,10 +83,10 @@ def plan_workbook(*, plan: Plan):
                     "、".join(line.label for line in lines if line.is_lead),
                     "、".join(f"{p.symbol}{p.title}" for p in action.key_projects.all()),
                     published,
-                ]
+                ],
             )
         if not tree_node.actions and not tree_node.children:  # a node without actions yet
-            sheet.append([*path, *[""] * (depth - len(path))])
+            xlsx_append(sheet, [*path, *[""] * (depth - len(path))])
         for child in tree_node.children:
             walk(child, path)
 
@@ -187,7 +190,8 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
         effect = None
         if sheet.effect_savings is not None or sheet.effect_revenue is not None:
             effect = (sheet.effect_savings or 0) + (sheet.effect_revenue or 0)
-        details.append(
+        xlsx_append(
+            details,
             [
                 number,
                 path,
@@ -213,7 +217,7 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
                 _number(actual.total_cost(unit_cost)) if actual else None,
                 _number(effect),
                 sheet.published_at.date() if sheet.published_at else None,
-            ]
+            ],
         )
         line = details.max_row
         details.cell(line, 11).number_format = PERCENT
@@ -221,7 +225,8 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
             details.cell(line, column).number_format = MONEY if column != 15 else QUANTITY
         details.cell(line, 19).number_format = "yyyy/mm/dd"
         for indicator in sheet.indicators.all():
-            indicators.append(
+            xlsx_append(
+                indicators,
                 [
                     heading,
                     department,
@@ -234,7 +239,7 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
                     _number(indicator.actual),
                     _number(indicator.progress_rate),
                     _number(indicator.achievement_rate),
-                ]
+                ],
             )
             row = indicators.max_row
             for column in (7, 8, 9):
@@ -266,17 +271,18 @@ def _scale(sheets: list[EvaluationSheet], name: str) -> list[ScaleValue]:
 
 
 def _summary(summary, *, plan: Plan, fy: int, total: int, stages, grades, directions) -> None:
-    summary.append([f"{plan.name} {format_fiscal_year(fy)} 評価シートの集計"])
+    xlsx_append(summary, [f"{plan.name} {format_fiscal_year(fy)} 評価シートの集計"])
     summary["A1"].font = Font(bold=True, size=12)
-    summary.append(
-        ["この表は、あなたが閲覧できる評価シートと公表済みの評価シートを集計したものです。"]
+    xlsx_append(
+        summary,
+        ["この表は、あなたが閲覧できる評価シートと公表済みの評価シートを集計したものです。"],
     )
-    summary.append([])
+    xlsx_append(summary, [])
     _header(summary, ["区分", "項目", "件数"], [16, 36, 10], row=4)
-    summary.append(["合計", "評価シート", total])
+    xlsx_append(summary, ["合計", "評価シート", total])
     for stage in Stage:
-        summary.append(["段階", str(stage.label), stages.get(stage.value, 0)])
+        xlsx_append(summary, ["段階", str(stage.label), stages.get(stage.value, 0)])
     for row in grades:
-        summary.append(["総合評価", row.item.label, row.count])
+        xlsx_append(summary, ["総合評価", row.item.label, row.count])
     for row in directions:
-        summary.append(["今後の方向性", row.item.label, row.count])
+        xlsx_append(summary, ["今後の方向性", row.item.label, row.count])

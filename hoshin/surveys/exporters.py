@@ -2,32 +2,25 @@
 
 One row per response, one column per question (問1 …), after the response number, the time
 and the respondent attributes the survey asks. Multiple choices are joined with 「、」. Numbers
-stay numbers in XLSX. Text is always text: in XLSX no cell becomes a formula; in CSV a cell
-that Excel would read as a formula (starting with = + - @) gets a leading apostrophe.
+stay numbers. Encodings, the CP932 refusal and formula escaping are ``hoshin.lib.spreadsheets``:
+a citizen's "=…" never becomes a formula, in CSV (an apostrophe in front) or XLSX (a text cell).
 
 The invitation code of a response is never exported: a city that mailed the codes knows who
 received which one, and the answers must stay anonymous.
 """
 
-import csv
 import io
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from hoshin.lib.spreadsheets import UTF8_BOM, CsvWriter, xlsx_put
 from hoshin.surveys.models import QuestionKind, Survey, SurveyAnswer
 from hoshin.surveys.selectors.public import NumberedQuestion, survey_questions
 
-CSV_ENCODINGS = ("utf-8-sig", "cp932")
 JOIN = "、"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class SurveyExportError(Exception):
-    """The answers cannot be written in the requested encoding without losing characters."""
 
 
 @dataclass
@@ -96,51 +89,17 @@ def _cell(kind: str, answers: list[SurveyAnswer]) -> str | int | None:
 # ---- CSV ----------------------------------------------------------------------------------
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _check_cp932(value: str, *, row: int, column: int, title: str) -> None:
-    try:
-        if value.encode("cp932").decode("cp932") == value:
-            return
-    except UnicodeEncodeError:
-        pass
-    # Some characters map one way only (〜 U+301C → ～ U+FF5E): they would change too.
-    for char in value:
-        try:
-            same = char.encode("cp932").decode("cp932") == char
-        except UnicodeEncodeError:
-            same = False
-        if not same:
-            raise SurveyExportError(
-                f"{row}行目 {column}列目（{title[:30]}）の「{char}」(U+{ord(char):04X}) は"
-                "Shift_JIS（CP932）で書けません。UTF-8（BOM付き）で書き出してください。"
-            )
-
-
-def export_csv(*, survey: Survey, encoding: str = "utf-8-sig") -> bytes:
+def export_csv(*, survey: Survey, encoding: str = UTF8_BOM) -> bytes:
     """The raw answers as CSV for Excel (CRLF line ends).
 
     ``encoding`` is ``utf-8-sig`` (every character) or ``cp932`` (Shift_JIS; raises
-    SurveyExportError naming the row and column of the first character it cannot hold).
+    CsvEncodingError naming the line, column and response of the first character it cannot hold).
     """
-    if encoding not in CSV_ENCODINGS:
-        raise SurveyExportError(f"文字コード「{encoding}」は使えません。")
     table = answers_table(survey=survey)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for index, cells in enumerate(itertools.chain([table.header], table.rows)):
-        texts = list(cells) if index == 0 else [_csv_text(value) for value in cells]
-        if encoding == "cp932":  # rows are numbered as Excel shows them: the header is row 1
-            for column, text in enumerate(texts, 1):
-                _check_cp932(text, row=index + 1, column=column, title=table.header[column - 1])
-        writer.writerow(texts)
-    return buffer.getvalue().encode(encoding)
+    writer = CsvWriter(encoding=encoding, header=table.header)
+    lines = [writer.row(table.header, label="見出し")]
+    lines.extend(writer.row(cells, label=f"回答番号 {cells[0]}") for cells in table.rows)
+    return writer.encode("".join(lines))
 
 
 # ---- XLSX ---------------------------------------------------------------------------------
@@ -149,7 +108,6 @@ def export_csv(*, survey: Survey, encoding: str = "utf-8-sig") -> bytes:
 def export_xlsx(*, survey: Survey) -> bytes:
     """The raw answers as an Excel workbook: sheet 回答 (the table) and sheet 設問 (the key)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -163,12 +121,8 @@ def export_xlsx(*, survey: Survey) -> bytes:
     def put(ws, row: int, column: int, value) -> None:
         if value is None:
             return
-        if isinstance(value, int):
-            ws.cell(row=row, column=column, value=value)
-            return
-        cell = ws.cell(row=row, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # text is text: "=1+1" from a citizen must not become a formula
-        if "\n" in value:
+        cell = xlsx_put(ws, row, column, value)
+        if isinstance(value, str) and "\n" in value:
             cell.alignment = wrap
 
     for column, title in enumerate(table.header, 1):

@@ -1,7 +1,8 @@
 """The XLSX writer of the sheet workbook (layout in ``layout`` and docs/sheet-workbook.md).
 
 Read-only cells are grey and locked (the tabs are protected without a password), editable
-cells unlocked; text is always written as text (a value starting with "=" stays text); choice
+cells unlocked; text is always written as an exact text cell (``hoshin.lib.spreadsheets``: a
+value starting with "=" stays text and uploads back unchanged); choice
 columns get drop-down lists of each sheet's frozen scales (on a hidden tab ``選択肢``) and
 numeric columns a number check, for Excel users.
 """
@@ -26,6 +27,7 @@ from hoshin.evaluations.bulk.export import (
 )
 from hoshin.evaluations.models import CostKind, EvaluationSheet
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.spreadsheets import XlsxTextError, xlsx_put, xlsx_set
 from hoshin.org.models import Department
 from hoshin.plans.models import Plan
 
@@ -74,10 +76,9 @@ class _WorkbookWriter:
 
     def _header(self, ws, columns: list[layout.Column]) -> None:
         for index, column in enumerate(columns, 1):
-            key = ws.cell(row=layout.KEY_ROW, column=index, value=column.key)
-            key.data_type = "s"
+            key = xlsx_put(ws, layout.KEY_ROW, index, column.key)
             key.font = self.key_font
-            label = ws.cell(row=layout.LABEL_ROW, column=index, value=column.label)
+            label = xlsx_put(ws, layout.LABEL_ROW, index, column.label)
             label.font = self.header_font
             label.alignment = self.wrap
             label.fill = self.editable_header_fill if column.editable else self.header_fill
@@ -99,22 +100,18 @@ class _WorkbookWriter:
         protection.sort = False
 
     def _put(self, ws, row: int, column: layout.Column, index: int, value, *, editable: bool):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         cell = ws.cell(row=row, column=index)
         if column.kind == "choice":
             value = excel_choice(value)
         if value is not None and value != "":
-            if isinstance(value, str):
-                if ILLEGAL_CHARACTERS_RE.search(value):
-                    raise BulkExportError(
-                        f"{ws.title}!{column_letter(index)}{row}（{column.label}）: "
-                        "Excel のセルに入れられない制御文字があります。画面で修正してください。"
-                    )
-                cell.value = value
-                cell.data_type = "s"  # text stays text: "=…" must not become a formula
-            else:
-                cell.value = value
+            try:
+                # Exact text: the upload compares it with the database, "=…" included.
+                xlsx_set(cell, value, exact=True)
+            except XlsxTextError as exc:
+                raise BulkExportError(
+                    f"{ws.title}!{column_letter(index)}{row}（{column.label}）: {exc}"
+                    "画面で修正してください。"
+                ) from None
         if column.kind == "long_text":
             cell.alignment = self.wrap
         else:
@@ -251,13 +248,11 @@ class _WorkbookWriter:
             "sheet_count": len(scope.sheets),
         }
         for column, title in enumerate(("key", "値", "項目"), 1):
-            ws.cell(row=1, column=column, value=title).font = Font(bold=True)
+            xlsx_put(ws, 1, column, title).font = Font(bold=True)
         for row, (key, value) in enumerate(rows.items(), 2):
-            ws.cell(row=row, column=1, value=key).font = self.key_font
-            cell = ws.cell(row=row, column=2, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            ws.cell(row=row, column=3, value=layout.INFO_FIELDS[key])
+            xlsx_put(ws, row, 1, key).font = self.key_font
+            xlsx_put(ws, row, 2, value)
+            xlsx_put(ws, row, 3, layout.INFO_FIELDS[key])
         notes = (
             "# 入力するのは白い（色のない）セルだけです。灰色の列・行は参照用で、取り込むときには読みません。",
             "# 作成中・差し戻しのシートだけ変更できます。行の追加・削除、シートIDや版の変更はしないでください。",
@@ -265,7 +260,7 @@ class _WorkbookWriter:
             "# 1行目（非表示）は列のキーです。変更しないでください。シートの保護（パスワードなし）を解除すれば、列の移動や、キーのないメモ用の列の追加もできます。",
         )
         for offset, note in enumerate(notes, len(rows) + 3):
-            ws.cell(row=offset, column=1, value=note).data_type = "s"
+            xlsx_put(ws, offset, 1, note)
         ws.column_dimensions["A"].width = 16
         ws.column_dimensions["B"].width = 40
         ws.column_dimensions["C"].width = 16
@@ -336,9 +331,7 @@ class _WorkbookWriter:
         ws.sheet_state = "hidden"
         for column, labels in enumerate(self.lists, 1):
             for row, label in enumerate(labels, 1):
-                target = ws.cell(row=row, column=column, value=excel_choice(label))
-                if isinstance(target.value, str):
-                    target.data_type = "s"
+                xlsx_put(ws, row, column, excel_choice(label))
 
 
 def excel_choice(value):

@@ -1,6 +1,7 @@
 """The downloaded workbook: tabs, keys and labels, read-only columns, drop-down lists, info."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -8,9 +9,17 @@ from django.test.utils import CaptureQueriesContext
 
 from hoshin.evaluations import bulk
 from hoshin.evaluations.bulk import layout
+from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.services.sheets import sheet_update
 from hoshin.evaluations.services.workflow import sheet_transition
-from hoshin.evaluations.tests.bulk_support import bulk_world, cell, column_of, load, row_of
+from hoshin.evaluations.tests.bulk_support import (
+    bulk_world,
+    cell,
+    column_of,
+    load,
+    row_of,
+    save,
+)
 from hoshin.evaluations.tests.factories import COMPLETE_VALUES, TODAY, open_year, sheet_of
 from hoshin.plans.models import Action
 
@@ -92,20 +101,43 @@ def test_drop_down_lists_come_from_the_sheets_frozen_scales(setup):
     assert {v.type for v in numbers} == {"whole", "decimal"}
 
 
+FORMULA_LOOKING = {
+    "legal_basis": "=第2条",
+    "improvement_plan": "-5%の削減を目指す",
+    "department_comment": "@市民の声を反映",
+    "activities": "+αの取組",
+}
+
+
 def test_text_that_looks_like_a_formula_stays_text(setup):
     sheet_update(
         sheet=setup.sheet,
         by=setup.editor,
-        raw={"legal_basis": "=第2条", "improvement_plan": "①髙﨑㈱と協議\n②継続"},
+        raw={**FORMULA_LOOKING, "purpose_intent": "①髙﨑㈱と協議\n②継続"},
         expected_version=3,
         today=TODAY,
     )
     data = bulk.export_workbook(plan=setup.plan, fy=2025, department=setup.bousai)
     workbook = load(data)
-    legal = cell(workbook, layout.MAIN_TAB, setup.sheet.pk, "legal_basis")
-    assert legal.value == "=第2条" and legal.data_type == "s"
+    for key, text in FORMULA_LOOKING.items():
+        target = cell(workbook, layout.MAIN_TAB, setup.sheet.pk, key)
+        # The exact text (no apostrophe added), a string cell, marked as Excel marks '=… typed.
+        assert (target.value, target.data_type, target.quotePrefix) == (text, "s", True)
+    # Uploaded again, the file changes nothing: every text reads back as written.
     preview = bulk.read_upload(data, "s.xlsx", user=setup.editor, today=TODAY)
     assert preview.errors == [] and preview.sheets == []
+
+
+def test_formula_looking_text_typed_in_excel_is_uploaded_as_typed(setup):
+    workbook = load(bulk.export_workbook(plan=setup.plan, fy=2025, department=setup.bousai))
+    for key, text in FORMULA_LOOKING.items():
+        target = cell(workbook, layout.MAIN_TAB, setup.sheet.pk, key)
+        target.value = text
+        target.data_type = "s"  # what Excel stores for '=第2条 typed with an apostrophe
+    preview = bulk.read_upload(save(workbook), "s.xlsx", user=setup.editor, today=TODAY)
+    assert preview.errors == []
+    (item,) = preview.sheets
+    assert {change.path: change.new for change in item.changes} == FORMULA_LOOKING
 
 
 def test_info_tab(setup):
@@ -192,3 +224,15 @@ def test_the_export_query_count_does_not_grow_with_the_sheets(setup):
     setup.plan.evaluation_cycles.filter(fy=2026).delete()
     open_year(setup.world, 2026)
     assert queries() == few
+
+
+def test_a_control_character_excel_cannot_hold_is_refused_naming_the_cell(setup):
+    """Dropping it would change the text on upload; the workbook is exact or not written."""
+    EvaluationSheet.objects.filter(pk=setup.sheet.pk).update(legal_basis="第2条\x0b")
+    with pytest.raises(bulk.BulkExportError) as info:
+        bulk.export_workbook(plan=setup.plan, fy=2025, department=setup.bousai)
+    assert re.fullmatch(
+        r"評価シート![A-Z]+3（[^）]+）: Excel のセルに入れられない制御文字があります。"
+        r"画面で修正してください。",
+        str(info.value),
+    )

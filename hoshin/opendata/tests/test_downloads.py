@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils.http import http_date
 
+from hoshin.evaluations.models import EvaluationSheet
+from hoshin.lib.spreadsheets import cp932_message
 from hoshin.opendata.datasets import DATASETS
 from hoshin.opendata.tests.builders import EXCEL_CHARS, published_results
 from hoshin.plans.models import Action
@@ -77,8 +79,32 @@ def test_csv_cp932_refuses_characters_it_cannot_hold_and_suggests_utf8(client, r
     message = response.content.decode()
     assert "text" in message and char in message and "UTF-8" in message
     assert f"action_id={results.world.bousai_action.pk}" in message
-    utf8 = client.get(url("actions", "csv"))
-    assert char in body(utf8).decode("utf-8-sig")
+    utf8 = body(client.get(url("actions", "csv"))).decode("utf-8-sig")
+    assert char in utf8
+    # The one message of every CSV hoshin writes, at the line an editor shows.
+    header = read_csv(utf8.encode(), "utf-8-sig")[0]
+    assert (
+        message
+        == cp932_message(
+            line=utf8[: utf8.index(f"取組{char}")].count("\n") + 1,
+            column=header.index("text") + 1,
+            title="text",
+            label=f"action_id={results.world.bousai_action.pk}",
+            char=char,
+        )
+        + "\n"
+    )
+
+
+def test_csv_escapes_text_that_looks_like_a_formula_but_not_numbers(client, results):
+    EvaluationSheet.objects.filter(pk=results.sheet.pk).update(effect_savings=-300)
+    header, row = read_csv(body(client.get(url("sheets", "csv"))), "utf-8-sig")
+    assert dict(zip(header, row, strict=True))["department_comment"] == (
+        "'=1+1 は数式ではなく文字です。"
+    )
+    header, row = read_csv(body(client.get(url("effects", "csv"))), "utf-8-sig")
+    record = dict(zip(header, row, strict=True))
+    assert record["effect_savings"] == "-300" and record["effect_total"] == "-300"
 
 
 def test_json_parses_with_exact_numbers_and_licence(client, results):
@@ -106,6 +132,8 @@ def test_xlsx_reads_back_with_types_and_text_never_becomes_a_formula(client, res
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["fy"] == 2025 and record["purpose_target"] == f"市民（{EXCEL_CHARS}）"
     assert record["department_comment"] == "=1+1 は数式ではなく文字です。"
+    cell = workbook.worksheets[0].cell(row=2, column=rows[0].index("department_comment") + 1)
+    assert cell.data_type == "s" and cell.quotePrefix  # text, never a formula
     about = [row[0] for row in workbook.worksheets[1].iter_rows(values_only=True)]
     assert "purpose_target" in about and "ライセンス" in about
 

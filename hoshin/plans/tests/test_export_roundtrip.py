@@ -1,9 +1,13 @@
 """Export → import is lossless: a plan written as JSON, CSV or XLSX comes back the same."""
 
 import copy
+import csv
+import io
 
 import pytest
+from openpyxl import load_workbook
 
+from hoshin.lib.spreadsheets import cp932_message
 from hoshin.org.models import Department
 from hoshin.plans.exporters import PlanExportError, export_csv, export_json, export_xlsx
 from hoshin.plans.formats.base import ParsedAction, ParsedNode, ParsedPlan
@@ -111,9 +115,15 @@ def test_cp932_export_names_the_row_and_column_of_a_character_it_lacks():
     text = export_csv(parsed).decode("utf-8-sig")
     line = text[: text.index("〜9時")].count("\n") + 1
     assert line == 22
-    assert f"{line}行目 6列目(実施内容)" in message
-    assert "「〜」(U+301C)" in message
-    assert "utf-8-sig" in message
+    # The one message of hoshin.lib.spreadsheets, with the action as the row's label.
+    assert message == cp932_message(
+        line=line,
+        column=6,
+        title="実施内容",
+        label="手法1 広報・広聴の充実 の2番目の主な取組事項",
+        char="〜",
+    )
+    assert "「〜」(U+301C)" in message and "UTF-8（BOM付き）" in message
     # UTF-8 keeps it.
     assert "〜9時" in parse_plan_file(export_csv(parsed), "plan.csv").all_actions()[1].text
 
@@ -139,3 +149,59 @@ def test_department_label_with_a_separator_cannot_be_written_as_a_table():
     parsed.roots[0].children[1].actions[0].departments = ["総務課、財政課"]
     with pytest.raises(PlanExportError, match="担当課"):
         export_xlsx(parsed)
+
+
+def formula_looking_plan() -> ParsedPlan:
+    """full_plan() with texts a spreadsheet would run as formulas, in every kind of cell."""
+    parsed = full_plan()
+    parsed.source_title = '=HYPERLINK("http://example.com")'
+    parsed.level_names = ["=柱", "方策", "手法"]
+    parsed.roots[0].vision = "-"
+    parsed.roots[0].children[0].challenges[0] = "=課題"
+    node = parsed.roots[0].children[0].children[0]
+    node.purpose = "'=引用のまま"  # an apostrophe that was there before ours
+    first, second = node.actions
+    first.text = "=1+1 は数式ではありません。"
+    first.title = "-5%の削減"
+    first.notes[0].term = "@注"
+    second.title = "@市民の声"
+    second.text = "+αの取組"
+    parsed.roots[1].number, parsed.roots[1].title = "", "-マイナスで始まる柱"
+    return parsed
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_formula_looking_text_round_trips_exactly(export):
+    write, filename = EXPORTS[export]
+    data = write(formula_looking_plan())
+    assert without_lines(parse_plan_file(data, filename)) == without_lines(formula_looking_plan())
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp932"])
+def test_csv_cells_that_look_like_formulas_get_an_apostrophe(encoding):
+    data = export_csv(formula_looking_plan(), encoding=encoding)
+    rows = list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
+    cells = {cell for row in rows for cell in row}
+    assert {
+        "'=柱",
+        "'=1+1 は数式ではありません。",
+        "'-5%の削減",
+        "'@市民の声",
+        "'+αの取組",
+    } <= cells
+    assert "''=引用のまま" in cells and "'-" in cells
+    assert not {"=1+1 は数式ではありません。", "-5%の削減", "@市民の声"} & cells
+
+
+def test_xlsx_cells_that_look_like_formulas_are_text():
+    workbook = load_workbook(io.BytesIO(export_xlsx(formula_looking_plan())))
+    cells = {
+        cell.value: cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    }
+    for text in ("=柱", "=1+1 は数式ではありません。", "-5%の削減", "@市民の声", "+αの取組"):
+        assert cells[text].data_type == "s"
+    assert cells['=HYPERLINK("http://example.com")'].data_type == "s"

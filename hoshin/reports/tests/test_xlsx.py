@@ -6,6 +6,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from hoshin.evaluations.models import Indicator
+from hoshin.plans.models import Action
 from hoshin.reports.tests.conftest import ACTION_TITLE, CANARY, INDICATOR
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,27 @@ def test_annual_workbook_answers_404_with_a_message(client, reports, args, messa
     response = client.get(reverse("reports:annual_xlsx", args=[plan_id, args[1]]))
     assert response.status_code == 404
     assert message in response.content.decode()
+
+
+def test_text_that_looks_like_a_formula_is_a_text_cell(client, reports):
+    """An indicator named "=…" was written as a live formula; every text is a string cell."""
+    Indicator.objects.filter(sheet=reports.published).update(name="=SUM(1,2)")
+    Action.objects.filter(pk=reports.world.bousai_action.pk).update(title="-5%の削減")
+    client.force_login(reports.world.planner)
+    annual = workbook(client.get(reverse("reports:annual_xlsx", args=[reports.plan.pk, 2025])))
+    plan = workbook(client.get(reverse("reports:plan_xlsx", args=[reports.plan.pk])))
+    found = {
+        cell.value: cell
+        for book in (annual, plan)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    }
+    for text in ("=SUM(1,2)", "-5%の削減"):
+        assert found[text].data_type == "s" and found[text].quotePrefix
+    assert found["=SUM(1,2)"].parent.title == "指標"
+    assert any(
+        value.startswith("=SUM(1,2)：実績") for value in found
+    )  # the 指標 column of 評価シート
+    assert not any(cell.data_type == "f" for cell in found.values())

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hoshin.surveys.exporters import SurveyExportError, export_csv, export_xlsx
+from hoshin.lib.spreadsheets import CsvEncodingError, cp932_message
+from hoshin.surveys.exporters import export_csv, export_xlsx
 from hoshin.surveys.models import AnswerLimit
 from hoshin.surveys.services.invitations import invitations_generate
 
@@ -75,10 +76,13 @@ def test_cp932_refuses_characters_it_cannot_hold_naming_where(sample):
     sample.answer(text="𠮷野家の件")
     data = export_csv(survey=sample.survey, encoding="utf-8-sig")
     assert "𠮷野家の件" in data.decode("utf-8-sig")
-    with pytest.raises(SurveyExportError) as caught:
+    with pytest.raises(CsvEncodingError) as caught:
         export_csv(survey=sample.survey, encoding="cp932")
-    message = str(caught.value)
-    assert "2行目 9列目" in message and "𠮷" in message and "UTF-8" in message
+    # The one message of every CSV: line, column (title), the response and the character.
+    assert str(caught.value) == cp932_message(
+        line=2, column=9, title=HEADER[8], label="回答番号 1", char="𠮷"
+    )
+    assert "2行目 9列目(問5 ご意見をどうぞ)（回答番号 1）" in str(caught.value)
 
 
 def test_xlsx_reads_back_with_types_and_rare_characters(answered):
@@ -95,6 +99,17 @@ def test_xlsx_reads_back_with_types_and_rare_characters(answered):
     key = workbook["設問"]
     assert key.cell(row=2, column=1).value == HEADER[4]
     assert key.cell(row=2, column=4).value == "広報紙、ホームページ、SNS"
+
+
+@pytest.mark.parametrize("text", ["-5", "@市民", "+81", "=1+1"])
+def test_text_is_escaped_but_numbers_are_not(sample, text):
+    sample.answer(number="15", text=text)
+    (row,) = read_csv(export_csv(survey=sample.survey), "utf-8-sig")[1:]
+    assert row[7] == "15" and row[8] == "'" + text
+    sheet = load_workbook(io.BytesIO(export_xlsx(survey=sample.survey)))["回答"]
+    number, answer = sheet.cell(row=2, column=8), sheet.cell(row=2, column=9)
+    assert (number.value, number.data_type) == (15, "n")
+    assert (answer.value, answer.data_type) == (text, "s")
 
 
 def test_attributes_not_asked_are_not_columns(districts):

@@ -4,9 +4,6 @@ invitation codes. Public-hearing office and administrators only (``public_hearin
 Views are thin: load, validate a form, call a service, redirect. Mutating views require POST.
 """
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hoshin.lib.spreadsheets import CsvWriter
 from hoshin.org.roles import public_hearing_office_required
 from hoshin.surveys.forms import (
     InvitationForm,
@@ -338,13 +336,10 @@ def invitations_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     """
     survey = survey_or_404(survey_id)
     base = settings.HOSHIN_BASE_URL.rstrip("/") + reverse("surveys:answer", args=[survey.pk])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["招待コード", "回答用URL"])
+    writer = CsvWriter()
+    lines = [writer.row(["招待コード", "回答用URL"])]
     for invitation in survey.invitations.order_by("id").iterator(chunk_size=2000):
-        writer.writerow([invitation.display_token, f"{base}?token={invitation.token}"])
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
+        lines.append(writer.row([invitation.display_token, f"{base}?token={invitation.token}"]))
+    response = HttpResponse(writer.encode("".join(lines)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-invitations.csv"'
     return response

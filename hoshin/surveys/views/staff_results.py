@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
+from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.org.roles import public_hearing_office_required
-from hoshin.surveys.exporters import SurveyExportError, export_csv, export_xlsx
+from hoshin.surveys.exporters import export_csv, export_xlsx
 from hoshin.surveys.models import QuestionKind, SurveyQuestion
 from hoshin.surveys.selectors.results import (
     ATTRIBUTES,
@@ -88,11 +89,11 @@ def export(request: HttpRequest, survey_id: int) -> HttpResponse:
         if kind == "xlsx":
             body, content_type, extension = export_xlsx(survey=survey), XLSX, "xlsx"
         else:
-            encoding = "cp932" if request.GET.get("encoding") == "cp932" else "utf-8-sig"
+            encoding = csv_encoding(request.GET.get("encoding", "")) or UTF8_BOM
             body = export_csv(survey=survey, encoding=encoding)
-            charset = "shift_jis" if encoding == "cp932" else "utf-8"
+            charset = "shift_jis" if encoding == CP932 else "utf-8"
             content_type, extension = f"text/csv; charset={charset}", "csv"
-    except SurveyExportError as error:
+    except CsvEncodingError as error:
         messages.error(request, str(error))
         return redirect("surveys_staff:results", survey.pk)
     response = HttpResponse(body, content_type=content_type)

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from hoshin.lib.business_days import business_days_between
 from hoshin.lib.fiscal import fiscal_year_of
+from hoshin.lib.spreadsheets import cp932_message
 from hoshin.org.models import Department, Role
 from hoshin.org.tests.factories import make_user
 from hoshin.voices.models import (
@@ -392,16 +393,43 @@ def test_csv_is_utf8_with_bom_and_holds_every_table(hearing_client, fy2025):
     assert lines.count(["合計", "6", "100.0"]) == 6
 
 
-def test_csv_in_cp932_keeps_rare_kanji_and_replaces_what_it_cannot_hold(hearing_client, world):
-    VoiceCategory.objects.create(name="髙﨑①の𠮷野家", position=9)
+def test_csv_in_cp932_keeps_rare_kanji(hearing_client, world):
+    VoiceCategory.objects.create(name="髙﨑①の㈱", position=9)
     voice(datetime.date(2025, 5, 1), category=VoiceCategory.objects.get(position=9))
     response = hearing_client.get(CSV, {"fy": 2025, "encoding": "cp932"})
     assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
     assert "FY2025-sjis.csv" in response["Content-Disposition"]
-    text = response.content.decode("cp932")
-    assert "髙﨑①の〓野家,1," in text
+    assert "髙﨑①の㈱,1," in response.content.decode("cp932")
+
+
+def test_csv_in_cp932_refuses_what_it_cannot_hold_and_goes_back_with_the_message(
+    hearing_client, world
+):
+    """Never a 〓 in a report: the page says where and which character; UTF-8 keeps it."""
+    VoiceCategory.objects.create(name="髙﨑①の𠮷野家", position=9)
+    voice(datetime.date(2025, 5, 1), category=VoiceCategory.objects.get(position=9))
+    response = hearing_client.get(CSV, {"fy": 2025, "encoding": "cp932"}, follow=True)
+    assert response.redirect_chain == [(f"{STATS}?fy=2025", 302)]
+    (message,) = [str(m) for m in response.context["messages"]]
     utf8 = hearing_client.get(CSV, {"fy": 2025}).content.decode("utf-8-sig")
     assert "髙﨑①の𠮷野家,1," in utf8
+    line = utf8[: utf8.index("髙﨑①の𠮷野家")].count("\n") + 1
+    assert message == cp932_message(line=line, column=1, title="", label="分類別の件数", char="𠮷")
+    assert message in response.content.decode()
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_both_files(hearing_client, world):
+    VoiceCategory.objects.create(name='=HYPERLINK("http://example.com")', position=9)
+    voice(datetime.date(2025, 5, 1), category=VoiceCategory.objects.get(position=9))
+    lines = list(
+        csv.reader(io.StringIO(hearing_client.get(CSV, {"fy": 2025}).content.decode("utf-8-sig")))
+    )
+    assert ['\'=HYPERLINK("http://example.com")', "1", "100.0"] in lines
+    workbook = load_workbook(io.BytesIO(hearing_client.get(XLSX, {"fy": 2025}).content))
+    cells = [row[0] for row in workbook["分類別"].iter_rows(min_row=4) if row[0].value]
+    (cell,) = [c for c in cells if c.value == '=HYPERLINK("http://example.com")']
+    assert cell.data_type == "s"
+    assert [c.value for c in workbook["分類別"][cell.row]][1:] == [1, 1.0]  # numbers stay numbers
 
 
 def test_xlsx_has_a_sheet_per_table_with_numbers(hearing_client, fy2025):

@@ -3,7 +3,8 @@
 GET parameters choose the period: ``fy`` (a fiscal year, the current one by default), or
 ``start`` and ``end`` (a custom range, both required). The page shows every count as a chart
 with the same numbers in a table; ``stats_csv`` (``?encoding=cp932`` for Shift_JIS) and
-``stats_xlsx`` give the same tables as files. Other staff get 403, visitors the login page.
+``stats_xlsx`` give the same tables as files. A Shift_JIS file that cannot hold a name goes back
+to the page with the message. Other staff get 403, visitors the login page.
 """
 
 import datetime
@@ -12,10 +13,11 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.voices.selectors.stats import (
     Period,
     stats_period,
@@ -146,10 +149,15 @@ def stats_csv(request: HttpRequest) -> HttpResponse:
     """The report as CSV: UTF-8 with BOM, or CP932 with ``?encoding=cp932``."""
     today = timezone.localdate()
     _form, period = _period(request, today)
-    encoding = "cp932" if request.GET.get("encoding", "").lower() in ("cp932", "sjis") else None
-    data = build_csv(voice_stats(period=period, today=today), encoding=encoding or "utf-8-sig")
-    charset = "Shift_JIS" if encoding else "utf-8"
-    suffix = "-sjis" if encoding else ""
+    encoding = csv_encoding(request.GET.get("encoding", "")) or UTF8_BOM
+    try:
+        data = build_csv(voice_stats(period=period, today=today), encoding=encoding)
+    except CsvEncodingError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("voices_staff:stats") + "?" + _query(period))
+    sjis = encoding == CP932
+    charset = "Shift_JIS" if sjis else "utf-8"
+    suffix = "-sjis" if sjis else ""
     return _download(
         data,
         content_type=f"text/csv; charset={charset}",

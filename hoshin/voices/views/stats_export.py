@@ -3,19 +3,19 @@
 Both are built from the same tables (``report_tables``) as the page shows, so a figure in the
 file is the figure on the screen. CSV stacks the tables one after another, each headed by its
 title; the workbook has a sheet per table. Shares are numbers (percent in CSV, a percentage
-format in Excel) so that staff can compute with them.
+format in Excel) so that staff can compute with them. Encodings (a CP932 file is refused when
+a name holds a character CP932 lacks), formula escaping and text cells follow
+``hoshin.lib.spreadsheets``.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from hoshin.lib.spreadsheets import UTF8_BOM, CsvWriter, xlsx_append
 from hoshin.voices.selectors.stats import VoiceStats
 
-CSV_ENCODINGS = ("utf-8-sig", "cp932")
-CP932_SUBSTITUTE = "〓"  # 下駄記号: what Japanese documents print for a character they lack
 SHEET_NAMES = {
     "channel": "受付経路別",
     "kind": "種別",
@@ -97,6 +97,7 @@ def report_tables(stats: VoiceStats) -> list[ReportTable]:
 
 
 def _csv_value(value) -> str:
+    """Numbers as the page shows them (one decimal for days and percents); None as empty."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -104,15 +105,16 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def _csv_rows(stats: VoiceStats) -> list[list[str]]:
-    lines: list[list[str]] = [[_("市民の声 統計"), stats.period.label]]
+def _csv_rows(stats: VoiceStats) -> list[tuple[list, str]]:
+    """(cells, table title) per line; cells keep their types, so only text is escaped."""
+    lines: list[tuple[list, str]] = [([_("市民の声 統計"), stats.period.label], "")]
     for table in report_tables(stats):
-        lines.append([])
-        lines.append([f"■{table.title}"])
+        lines.append(([], table.title))
+        lines.append(([f"■{table.title}"], table.title))
         header = list(table.header)
         for column in table.share_columns:
             header[column] = _("割合（%）")
-        lines.append(header)
+        lines.append((header, table.title))
         for row in table.rows:
             cells = []
             for column, value in enumerate(row):
@@ -120,10 +122,10 @@ def _csv_rows(stats: VoiceStats) -> list[list[str]]:
                     column in table.share_columns or (column == 1 and _is_summary_share(table, row))
                 ):
                     value = round(value * 100, 1)
-                cells.append(_csv_value(value))
-            lines.append(cells)
+                cells.append(value)
+            lines.append((cells, table.title))
         if table.note:
-            lines.append([f"※{table.note}"])
+            lines.append(([f"※{table.note}"], table.title))
     return lines
 
 
@@ -131,28 +133,15 @@ def _is_summary_share(table: ReportTable, row: list) -> bool:
     return table.id == "summary" and row[-1] == "%" and isinstance(row[1], float)
 
 
-def _encode_cp932(text: str) -> bytes:
-    """CP932, with 〓 for the few characters it lacks (𠮷, some emoji): a report is printed."""
-    try:
-        return text.encode("cp932")
-    except UnicodeEncodeError:
-        out = []
-        for char in text:
-            try:
-                out.append(char.encode("cp932"))
-            except UnicodeEncodeError:
-                out.append(CP932_SUBSTITUTE.encode("cp932"))
-        return b"".join(out)
+def stats_csv(stats: VoiceStats, *, encoding: str = UTF8_BOM) -> bytes:
+    """The report as CSV for Excel: UTF-8 with BOM (every character) or CP932 (Shift_JIS).
 
-
-def stats_csv(stats: VoiceStats, *, encoding: str = "utf-8-sig") -> bytes:
-    """The report as CSV for Excel: UTF-8 with BOM (every character) or CP932 (Shift_JIS)."""
-    if encoding not in CSV_ENCODINGS:
-        raise ValueError(f"unknown encoding {encoding!r}")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(_csv_rows(stats))
-    text = buffer.getvalue()
-    return _encode_cp932(text) if encoding == "cp932" else text.encode("utf-8-sig")
+    CP932 raises CsvEncodingError naming the line, the column, the table and the character
+    when a label (a category or department name) holds a character CP932 lacks.
+    """
+    writer = CsvWriter(encoding=encoding, text=_csv_value)
+    lines = [writer.row(cells, label=title) for cells, title in _csv_rows(stats)]
+    return writer.encode("".join(lines))
 
 
 # ---- XLSX ------------------------------------------------------------------------------------
@@ -161,7 +150,6 @@ def stats_csv(stats: VoiceStats, *, encoding: str = "utf-8-sig") -> bytes:
 def stats_xlsx(stats: VoiceStats) -> bytes:
     """The report as an Excel workbook: 概要, then one sheet per count table."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -170,20 +158,17 @@ def stats_xlsx(stats: VoiceStats) -> bytes:
     for index, table in enumerate(report_tables(stats)):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = SHEET_NAMES.get(table.id, table.title)[:31]
-        sheet.append([f"{_('市民の声 統計')} {stats.period.label}：{table.title}"])
+        xlsx_append(sheet, [f"{_('市民の声 統計')} {stats.period.label}：{table.title}"])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([])
-        sheet.append(table.header)
+        xlsx_append(sheet, table.header)
         for cell in sheet[3]:
             cell.font = bold
         for row in table.rows:
-            values = [
-                ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-                for value in row
-            ]
+            values = list(row)
             if _is_summary_share(table, row):
                 values[2] = ""
-            sheet.append(values)
+            xlsx_append(sheet, values)
             excel_row = sheet.max_row
             for column in table.share_columns:
                 sheet.cell(excel_row, column + 1).number_format = "0.0%"
@@ -196,7 +181,7 @@ def stats_xlsx(stats: VoiceStats) -> bytes:
                     cell.font = bold
         if table.note:
             sheet.append([])
-            sheet.append([f"※{table.note}"])
+            xlsx_append(sheet, [f"※{table.note}"])
         sheet.column_dimensions["A"].width = 44 if table.id == "summary" else 28
         for column in range(2, len(table.header) + 1):
             sheet.column_dimensions[get_column_letter(column)].width = 16

@@ -1,6 +1,8 @@
 """The CSV PlanFormat: UTF-8 (with or without BOM) or CP932, comma- or tab-separated.
 
 Leading ``#key=value`` lines carry the plan metadata; the first other non-empty row is the header.
+A cell the exporter wrote with an apostrophe in front (a text starting like a formula, see
+``hoshin.lib.spreadsheets``) is read without it, so export → import gives back the same text.
 """
 
 import csv
@@ -9,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from hoshin.lib.encodings import DecodeError, decode_text
+from hoshin.lib.spreadsheets import csv_unescape
 from hoshin.plans.formats.base import ParsedPlan, PlanFormat, PlanFormatError, register
 from hoshin.plans.formats.tabular.columns import FIRST_FIXED_COLUMN
 from hoshin.plans.formats.tabular.metadata import _read_metadata
@@ -97,5 +100,5 @@ def _csv_rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise PlanFormatError(f"CSVとして読めません（{exc}）。", where=f"{line}行目") from None
-        yield line, [_cell_text(cell) for cell in cells]
+        yield line, [_cell_text(csv_unescape(cell)) for cell in cells]
         line = reader.line_num + 1

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hoshin.plans.exporters import CSV_ENCODINGS, EXPORTERS, PlanExportError, export_csv
+from hoshin.lib.spreadsheets import CSV_ENCODINGS, UTF8_BOM
+from hoshin.plans.exporters import EXPORTERS, PlanExportError, export_csv
 from hoshin.plans.models import Plan
 from hoshin.plans.selectors import plan_to_parsed
 
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         parsed = plan_to_parsed(plan=plan_obj)
         try:
             if format_name == "csv":
-                data = export_csv(parsed, encoding=encoding or "utf-8-sig")
+                data = export_csv(parsed, encoding=encoding or UTF8_BOM)
             else:
                 data = EXPORTERS[format_name](parsed)
         except PlanExportError as exc:
