@@ -15,6 +15,7 @@ Capture both sides on the same day: pages legitimately show dates relative to to
 
 import argparse
 import contextlib
+import datetime
 import difflib
 import hashlib
 import html
@@ -37,6 +38,7 @@ ANONYMOUS = "(anonymous)"
 MAX_ANONYMOUS, MAX_PER_ROLE = 600, 300
 MAX_QUERY_VARIANTS = 4  # per path: stops ?page=/filter combinations from exploding
 SHAPE_SHARE = 5  # a path shape (/staff/sheets/N/) takes at most 1/5 of the budget
+MAX_PDFS = 15  # per shape: a PDF takes about 2 s to render, a sample of each kind is enough
 DATASETS = ["plans", "nodes", "actions", "departments", "sheets", "indicators", "costs", "effects"]
 SEARCHES = ["防災", "市", "a", "行財政 改革", "ＤＸ", "zzzz-nothing"]
 # Never GET these while crawling: logging out ends the session, and the admin's change lists
@@ -91,10 +93,10 @@ def model(name: str):
     return next(m for m in apps.get_models() if m.__name__ == name)
 
 
-def pks(model_name: str, limit: int | None = None, **filters) -> list[int]:
-    """The first ids of a model (in id order, which a fresh database makes reproducible)."""
+def pks(model_name: str, limit: int | None = None, field: str = "pk", **filters) -> list:
+    """The first ids (or ``field``) of a model, in id order: a fresh database repeats them."""
     query = model(model_name).objects.filter(**filters).order_by("pk")
-    return list(query.values_list("pk", flat=True)[:limit])
+    return list(query.values_list(field, flat=True)[:limit])
 
 
 def public_urls() -> list[str]:
@@ -126,6 +128,10 @@ def public_urls() -> list[str]:
     urls += [f"/voices/{p}/" for p in pks("VoicePublication")]
     for survey in pks("Survey"):
         urls += [f"/surveys/{survey}/", f"/surveys/{survey}/thanks/"]
+    keys = pks("CitizenVoice", 2, "submission_key", submission_key__isnull=False)
+    urls += [f"/voices/thanks/{key}/" for key in keys]
+    urls += [f"/opendata/sheets.json?fy={fys[-1]}&grade=A", f"/api/v1/sheets?fy={fys[0]}"]
+    urls += [f"/opendata/indicators.csv?department={d}" for d in pks("Department", 2)]
     return urls
 
 
@@ -180,7 +186,8 @@ def allowed(url: str, prefixes: tuple[str, ...], variants: dict[tuple, set], bud
     if SKIP.match(path) or not path.startswith(prefixes):
         return False
     shape = variants.setdefault(("shape", re.sub(r"\d+", "N", path)), set())
-    if path not in shape and len(shape) >= budget // SHAPE_SHARE:
+    cap = MAX_PDFS if path.endswith(".pdf") else budget // SHAPE_SHARE
+    if path not in shape and len(shape) >= cap:
         return False
     shape.add(path)
     if query:
@@ -190,6 +197,13 @@ def allowed(url: str, prefixes: tuple[str, ...], variants: dict[tuple, set], bud
             return False
         seen.add(query)
     return True
+
+
+def cell(value) -> str:
+    """A worksheet cell as text; dates as ISO text, so that normalise() sees them."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else str(value)
+    return "" if value is None else repr(value)
 
 
 def body_text(response, content: bytes) -> str:
@@ -212,7 +226,7 @@ def body_text(response, content: bytes) -> str:
         for sheet in book.worksheets:
             lines.append(f"--- sheet {sheet.title}")
             for row in sheet.iter_rows(values_only=True):
-                lines.append("\t".join("" if v is None else repr(v) for v in row))
+                lines.append("\t".join(cell(v) for v in row))
         return "\n".join(lines)
     charset = re.search(r"charset=([\w-]+)", ctype)
     encoding = "cp932" if charset and charset[1].lower() in ("shift_jis", "cp932") else "utf-8"
@@ -225,20 +239,42 @@ def body_text(response, content: bytes) -> str:
     return text
 
 
-# (pattern, replacement), applied in order to every header and body. Each one removes
-# something that differs between two captures of the same code; see the module docstring.
-NORMALISERS = [
-    (r"(csrfmiddlewaretoken[\"'] value=[\"'])[\w-]+", r"\1CSRF"),
-    (r"(csrf[-_]?token[\"'] content=[\"'])[\w-]+", r"\1CSRF"),
-    (r"(nonce=[\"'])[\w+/=-]+", r"\1NONCE"),
-]
+# What differs between two captures of the same code, each found by capturing twice.
+CSRF = re.compile(r"(csrfmiddlewaretoken[\"'] value=[\"'])[\w-]+")
+# Random per run, but the same value may recur in a page (an indicator's series across years,
+# an invitation's link): numbered in order of appearance, so that the pairing is still compared.
+RANDOM = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b"  # uuid4
+    r"|(?<=token=)[A-Z0-9]{8,}"  # survey invitation tokens ...
+    r"|\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b"  # ... and codes
+)
+# A date and time: 2026年12月2日 15:40, 2026-12-02T15:40:05+09:00, 2026/12/02 15:40, and the
+# portal's 令和8年12月2日（2026年12月2日） 15:40.
+DATETIME = re.compile(
+    r"(20\d\d)(?:年(\d{1,2})月(\d{1,2})日）?|[-/](\d\d)[-/](\d\d))[ T]?"
+    r"\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"
+)
+# The demo data is stamped "now" while it is loaded, and its surveys opened a week before and
+# close 90 days after: times of day in that window differ between runs (the dates do not).
+WINDOW = (datetime.timedelta(days=-9), datetime.timedelta(days=92))
+
+
+def mask_clock(match: re.Match) -> str:
+    try:
+        day = datetime.date(int(match[1]), int(match[2] or match[4]), int(match[3] or match[5]))
+    except ValueError:  # not a date after all
+        return match[0]
+    today = datetime.date.today()
+    if today + WINDOW[0] <= day <= today + WINDOW[1]:
+        return re.sub(r"[ T]?\d{1,2}:\d\d.*", " hh:mm", match[0])
+    return match[0]
 
 
 def normalise(text: str, tmp: Path) -> str:
-    text = text.replace(str(tmp), "TMP")
-    for pattern, replacement in NORMALISERS:
-        text = re.sub(pattern, replacement, text)
-    return text
+    text = CSRF.sub(r"\1CSRF", text.replace(str(tmp), "TMP"))
+    text = DATETIME.sub(mask_clock, text)
+    labels: dict[str, str] = {}
+    return RANDOM.sub(lambda m: labels.setdefault(m[0], f"RANDOM-{len(labels) + 1}"), text)
 
 
 def fetch(client, url: str, tmp: Path) -> tuple[str, str, str]:
@@ -317,13 +353,18 @@ def read_index(folder: Path) -> dict[tuple[str, str], str]:
     return {(r.split("\t")[0], r.split("\t")[1]): r.split("\t")[4] for r in rows}
 
 
+def lines(path: Path, width: int = 160) -> list[str]:
+    """A snapshot's lines, long ones cut in pieces so that a diff shows where they differ."""
+    text = path.read_text(encoding="utf-8").splitlines()
+    return [line[i : i + width] for line in text for i in range(0, max(len(line), 1), width)]
+
+
 def compare(a: Path, b: Path, max_diff_lines: int = 40) -> int:
     left, right = read_index(a), read_index(b)
     only_a, only_b = sorted(left.keys() - right.keys()), sorted(right.keys() - left.keys())
     differing = []
     for key in sorted(left.keys() & right.keys()):
-        text_a = (a / left[key]).read_text(encoding="utf-8").splitlines()
-        text_b = (b / right[key]).read_text(encoding="utf-8").splitlines()
+        text_a, text_b = lines(a / left[key]), lines(b / right[key])
         if text_a != text_b:
             differing.append((key, text_a, text_b))
     for (user, url), text_a, text_b in differing:

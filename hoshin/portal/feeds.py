@@ -25,9 +25,10 @@ from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors import public as results_selectors
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
-from hoshin.plans import links, selectors
+from hoshin.plans import links
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Plan
+from hoshin.portal import selectors
 
 FEED_SIZE = 50
 # The date in the ids of feeds that have no creation date of their own (RFC 4151 only asks
