@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from hoshin.backoffice.permissions import staff_required
 from hoshin.evaluations import fields as sheet_fields
 from hoshin.evaluations.defaults import DEFAULT_BLOCKS
-from hoshin.evaluations.forms import CommentForm, IndicatorAddForm, TransitionForm
+from hoshin.evaluations.forms.workspace import CommentForm, IndicatorAddForm, TransitionForm
 from hoshin.evaluations.models import EvaluationSheet, SheetRevision
 from hoshin.evaluations.selectors import access
 from hoshin.evaluations.selectors.history import change_lines, path_labels, values_at_version

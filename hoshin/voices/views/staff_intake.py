@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hoshin.org.models import Role
 from hoshin.org.selectors import user_has_role
-from hoshin.voices.forms_staff_intake import StaffVoiceForm
+from hoshin.voices.forms.staff_intake import StaffVoiceForm
 from hoshin.voices.models import CitizenVoice
 from hoshin.voices.views.intake import (
     form_submit,

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,11 +18,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.voices.forms.stats import PeriodForm
 from hoshin.voices.selectors.stats import (
     Period,
     stats_period,
@@ -50,40 +48,6 @@ def stats_viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-class PeriodForm(forms.Form):
-    fy = forms.TypedChoiceField(
-        label=gettext_lazy("年度"), coerce=int, required=False, empty_value=None
-    )
-    start = forms.DateField(
-        label=gettext_lazy("開始日"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    end = forms.DateField(
-        label=gettext_lazy("終了日"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, years: list[int], today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["fy"].choices = [(fy, format_fiscal_year(fy)) for fy in years]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if bool(start) != bool(end) and not self.has_error("start") and not self.has_error("end"):
-            raise forms.ValidationError(
-                _("期間で集計するときは、開始日と終了日の両方を入力してください。")
-            )
-        try:
-            data["period"] = stats_period(fy=data.get("fy"), start=start, end=end, today=self.today)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return data
 
 
 def _period(request: HttpRequest, today: datetime.date) -> tuple[PeriodForm, Period]:
