@@ -37,6 +37,7 @@ from hoshin.evaluations.services.workflow import (
     sheet_transition,
     transitions_available,
 )
+from hoshin.evaluations.sheet_panels import sheet_panels
 from hoshin.evaluations.views.workspace_data import SheetData
 from hoshin.evaluations.views.workspace_layout import build_layout, computed_values, missing_fields
 from hoshin.lib.fiscal import format_fiscal_year
@@ -182,6 +183,7 @@ def render_sheet_page(
         "previous_visible": data.previous is not None
         and access.can_view(user=user, sheet=data.previous),
         "last_revision": sheet.revisions.select_related("by").first(),
+        "panels": sheet_panels(sheet=sheet, user=user),  # e.g. citizens' ratings (voices)
         "crumbs": sheet_crumbs(sheet),
         "nav_section": "sheets",
     }

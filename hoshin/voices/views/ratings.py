@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -31,12 +32,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hoshin.evaluations.models import EvaluationSheet
+from hoshin.evaluations.models import EvaluationSheet, Stage
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.voices import abuse
 from hoshin.voices.forms.ratings import RatingForm
 from hoshin.voices.models import RatingStatus, ResultRating
-from hoshin.voices.selectors.ratings import moderation_counts, ratings_for_moderation
+from hoshin.voices.selectors.ratings import (
+    moderation_counts,
+    rating_summary,
+    ratings_for_moderation,
+)
 from hoshin.voices.services.ratings import (
     COMMENT_LIMIT,
     rating_moderate,
@@ -292,3 +297,20 @@ def moderate(request: HttpRequest, rating_id: int) -> HttpResponse:
     ):
         target = reverse("voices_staff:ratings")
     return redirect(target)
+
+
+# ---- the panel beside a staff sheet (registered in apps.py) ------------------------------------
+
+
+def sheet_ratings_panel(*, sheet: EvaluationSheet, user) -> str:
+    """Mean, count and distribution of the scores beside a staff sheet ("" if never published)."""
+    if not sheet.action_id or (sheet.stage != Stage.PUBLISHED and sheet.published_at is None):
+        return ""
+    return render_to_string(
+        "voices/ratings/_sheet_summary.html",
+        {
+            "sheet": sheet,
+            "summary": rating_summary(sheet_id=sheet.pk),
+            "can_moderate": user is not None and user_can_moderate_ratings(user=user),
+        },
+    )
