@@ -1,18 +1,18 @@
 """Forms of the bulk round trip (views/bulk.py): what to download, the file to upload."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.backoffice.forms import AccessibleFormMixin
+from hoshin.evaluations.bulk.errors import BulkFormatError
+from hoshin.evaluations.bulk.readers import check_upload_size
 from hoshin.evaluations.models import EvaluationCycle
 from hoshin.evaluations.selectors.access import own_department_ids, user_sees_all_sheets
 from hoshin.org.models import Department
 
 ALL_DEPARTMENTS = "all"
 FORMATS = (("xlsx", _("Excel ブック（.xlsx）")), ("json", _("JSON")))
-MAX_UPLOAD_BYTES = getattr(settings, "SHEET_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 
 def bulk_cycles():
@@ -74,9 +74,8 @@ class BulkUploadForm(AccessibleFormMixin, forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                gettext("ファイルが大きすぎます（上限 %(limit)d MB）。")
-                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
+        try:
+            check_upload_size(uploaded.size)  # before the file is read
+        except BulkFormatError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return uploaded
