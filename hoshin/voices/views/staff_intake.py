@@ -18,10 +18,9 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hoshin.org.models import Role
-from hoshin.org.selectors import user_has_role
 from hoshin.voices.forms.staff_intake import StaffVoiceForm
 from hoshin.voices.models import CitizenVoice
+from hoshin.voices.selectors.access import is_public_hearing
 from hoshin.voices.views.intake import (
     form_submit,
     receipt_cookie_delete,
@@ -31,19 +30,12 @@ from hoshin.voices.views.intake import (
 )
 
 
-def can_take_in_voices(user) -> bool:
-    """Logging voices from every channel is the public-hearing office's job (and admins')."""
-    return user_has_role(user=user, role=Role.PUBLIC_HEARING) or user_has_role(
-        user=user, role=Role.ADMIN
-    )
-
-
 def intake_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not can_take_in_voices(request.user):
+        if not is_public_hearing(user=request.user):  # voice_receive checks it again
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
