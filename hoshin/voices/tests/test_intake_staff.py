@@ -16,6 +16,7 @@ from hoshin.org.tests.factories import make_department, make_user
 from hoshin.voices.models import Channel, CitizenVoice, VoiceKind
 from hoshin.voices.services.errors import VoicePermissionError
 from hoshin.voices.services.intake import voice_receive
+from hoshin.voices.services.submission import voice_submit
 from hoshin.voices.tests.intake_helpers import pdf_bytes, receipt_and_secret, voice_data
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,34 @@ def test_service_refuses_a_future_date_even_for_the_office():
     with pytest.raises(ValidationError, match="未来の日付"):
         receive(by=office, received_on=tomorrow)
     assert receive(by=office).voice.channel == Channel.LETTER
+
+
+def test_service_holds_the_attachment_limits_for_any_caller(settings):
+    settings.HOSHIN_ATTACHMENT_MAX_FILES = 2
+    settings.HOSHIN_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES = 1024 * 1024
+    office = make_user(role=Role.PUBLIC_HEARING)
+
+    def pdf(name, size=0):
+        return SimpleUploadedFile(name, pdf_bytes() + b" " * size, "application/pdf")
+
+    for uploads, message in (
+        ([pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf")], "2個まで"),
+        ([pdf("big.pdf", 1024 * 1024)], "1ファイル1MBまで"),
+        ([pdf("a.pdf", 600 * 1024), pdf("b.pdf", 600 * 1024)], "合計1MBまで"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            voice_submit(
+                uploads=uploads,
+                by=office,
+                channel=Channel.LETTER,
+                kind=VoiceKind.OPINION,
+                subject="件名",
+                body="本文",
+                received_on=timezone.localdate(),
+            )
+    assert CitizenVoice.objects.count() == 0
+    assert not list(settings.MEDIA_ROOT.rglob("*.pdf"))  # refused before anything is written
 
 
 def test_future_date_is_refused(hearing_office):
