@@ -1,5 +1,6 @@
 """Typed readers for settings from environment variables; they fail loudly on bad values."""
 
+import datetime
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,3 +40,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_month_days(name: str, default: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Days of every year as ``MM-DD`` separated by commas (``12-29,01-03``); empty: none."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return tuple(default)
+    days = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        try:
+            month, day = (int(part) for part in item.strip().split("-"))
+            datetime.date(2000, month, day)  # a leap year, so 02-29 is a day
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be month-day pairs such as 12-29,01-03, got {item.strip()!r}"
+            ) from None
+        days.append((month, day))
+    return tuple(days)
