@@ -10,10 +10,12 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
+    """The variable as it is (set but empty is a value, not "unset")."""
     return os.environ.get(name, default)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
+    """true/false, yes/no, on/off, 1/0 (any case); anything else stops the start-up."""
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -26,6 +28,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
+    """A whole number; unset or blank gives ``default``, anything else stops the start-up."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -36,6 +39,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    """Comma-separated items, blanks dropped; set but empty is the empty list."""
     raw = os.environ.get(name)
     if raw is None:
         return default
