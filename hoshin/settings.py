@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from hoshin.lib.env import env_bool, env_int, env_list, env_str
+from hoshin.lib.env import env_bool, env_int, env_list, env_month_days, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -155,6 +155,8 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The largest sheet workbook (XLSX/JSON) the bulk upload and import_sheets accept.
+SHEET_UPLOAD_MAX_BYTES = env_int("SHEET_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -184,6 +186,12 @@ HOSHIN_DOWNLOAD_CACHE_DIR = env_str(
 
 # Citizens' voices: reply-by date in office days, spam limits of the public forms, retention.
 HOSHIN_REPLY_BUSINESS_DAYS = env_int("HOSHIN_REPLY_BUSINESS_DAYS", 10)
+# Days the office is closed every year besides weekends and national holidays (hoshin.lib.
+# business_days): the year-end closure set by the city's ordinance, 29 December – 3 January in
+# most cities. As MM-DD,MM-DD,… (empty: none).
+HOSHIN_CLOSED_DAYS = env_month_days(
+    "HOSHIN_CLOSED_DAYS", ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
+)
 HOSHIN_PUBLIC_FORM_RATE_LIMIT = env_int(
     "HOSHIN_PUBLIC_FORM_RATE_LIMIT", 10
 )  # per address per hour; 0 = off

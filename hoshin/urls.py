@@ -3,16 +3,16 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("staff/voices/", include("hoshin.voices.urls_staff")),
-    path("staff/surveys/", include("hoshin.surveys.urls_staff")),
-    path("staff/api-tokens/", include("hoshin.api.urls_staff")),
+    path("staff/voices/", include("hoshin.voices.urls.staff")),
+    path("staff/surveys/", include("hoshin.surveys.urls.staff")),
+    path("staff/api-tokens/", include("hoshin.api.urls.staff")),
     path("staff/", include("hoshin.backoffice.urls")),
     path("staff/", include("hoshin.evaluations.urls")),
-    path("api/", include("hoshin.api.urls")),
+    path("api/", include("hoshin.api.urls.public")),
     path("opendata/", include("hoshin.opendata.urls")),
     path("", include("hoshin.search.urls")),
     path("", include("hoshin.reports.urls")),
-    path("voices/", include("hoshin.voices.urls_public")),
-    path("surveys/", include("hoshin.surveys.urls_public")),
+    path("voices/", include("hoshin.voices.urls.public")),
+    path("surveys/", include("hoshin.surveys.urls.public")),
     path("", include("hoshin.portal.urls")),
 ]

@@ -277,49 +277,44 @@ def normalise(text: str, tmp: Path) -> str:
     return RANDOM.sub(lambda m: labels.setdefault(m[0], f"RANDOM-{len(labels) + 1}"), text)
 
 
-def fetch(client, url: str, tmp: Path) -> tuple[str, str, str]:
-    """(header lines, normalised body, raw text for link discovery) of one GET."""
+def fetch(client, url: str, tmp: Path) -> tuple[str, str, str, str]:
+    """(snapshot text, status, content type, raw body for finding links) of one GET."""
     response = client.get(url)
     content = b"".join(response.streaming_content) if response.streaming else response.content
     response.close()
-    body = body_text(response, content)
+    body, ctype = body_text(response, content), response.get("Content-Type", "")
     head = [f"URL {url}", f"STATUS {response.status_code}"]
-    for header in ("Content-Type", "Location", "Content-Disposition"):
+    for header in ("Content-Type", "Location", "Content-Disposition", "Cache-Control"):
         if response.has_header(header):
             head.append(f"{header} {response[header]}")
+    # Validators change with every load of the data (and the ETag with the release): only
+    # whether they are sent is behaviour.
+    head += [f"{h} (sent)" for h in ("ETag", "Last-Modified") if response.has_header(h)]
     if getattr(response, "exc_info", None):  # where it broke: the snapshot keeps only the message
         frame = traceback.extract_tb(response.exc_info[2])[-1]
-        print(f"  {response.status_code} {url}: {body[:300]} at {frame.filename}:{frame.lineno}")
-    return normalise("\n".join(head), tmp), normalise(body, tmp), body
+        where = f"{frame.filename}:{frame.lineno}"
+        print(f"  {response.status_code} {url}: {body[:300]} at {where}", file=sys.stderr)
+    text = normalise("\n".join(head) + "\n\n" + body, tmp)
+    return text, str(response.status_code), ctype.split(";")[0], body
 
 
 def crawl(client, user: str, seeds: list[str], prefixes, budget: int, out: Path, tmp, index):
     """Breadth-first from ``seeds`` (all fetched), following links up to ``budget`` URLs."""
-    queue, seen, variants = deque(), set(), {}
-    for url in seeds:
-        if url not in seen:
-            seen.add(url)
-            queue.append(url)
+    queue, found_on, variants = deque(dict.fromkeys(seeds)), dict.fromkeys(seeds, "-"), {}
     while queue:
         url = queue.popleft()
         started = time.monotonic()
-        head, body, raw = fetch(client, url, tmp)
+        text, status, ctype, raw = fetch(client, url, tmp)
         elapsed = int((time.monotonic() - started) * 1000)
         name = hashlib.sha1(f"{user}\n{url}".encode()).hexdigest()[:20] + ".txt"
-        (out / name).write_text(f"USER {user}\n{head}\n\n{body}\n", encoding="utf-8")
-        status, ctype = head.split("\n")[1][7:], re.search(r"Content-Type ([^\n;]*)", head)
-        index.append(f"{user}\t{url}\t{status}\t{ctype[1] if ctype else ''}\t{name}\t{elapsed}")
-        if not raw.lstrip().startswith("<") or "html" not in (ctype[1] if ctype else ""):
-            continue
-        for link in links(url, raw):
-            if (
-                link not in seen
-                and len(seen) < budget
-                and allowed(link, prefixes, variants, budget)
-            ):
-                seen.add(link)
-                queue.append(link)
-    return len(seen)
+        (out / name).write_text(f"USER {user}\n{text}\n", encoding="utf-8")
+        index.append("\t".join([user, url, status, ctype, name, str(elapsed), found_on[url]]))
+        for link in links(url, raw) if ctype == "text/html" else []:
+            if len(found_on) < budget and link not in found_on:
+                if allowed(link, prefixes, variants, budget):
+                    found_on[link] = url
+                    queue.append(link)
+    return len(found_on)
 
 
 def capture(outdir: Path) -> None:
@@ -333,7 +328,7 @@ def capture(outdir: Path) -> None:
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        index = ["user\turl\tstatus\tcontent_type\tfile\tms"]
+        index = ["user\turl\tstatus\tcontent_type\tfile\tms\tfound_on"]
         users = get_user_model().objects.order_by("username")
         visitors = [(ANONYMOUS, public_urls(), ("/",), MAX_ANONYMOUS)]
         visitors += [(user, staff_urls(), ("/staff/",), MAX_PER_ROLE) for user in users]

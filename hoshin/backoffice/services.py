@@ -4,11 +4,13 @@ Parsing and writing the plan are ``hoshin.plans.formats`` and ``hoshin.plans.ser
 module only adds the PlanImport row that carries the file between the preview and the confirm.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from hoshin.audit.services import audit_record
 from hoshin.org.models import User
+from hoshin.org.roles import is_planning_office
 from hoshin.plans import services as plan_services
 from hoshin.plans.formats.base import ParsedPlan
 from hoshin.plans.formats.detect import parse_plan_file
@@ -21,6 +23,8 @@ def plan_import_upload(
     *, uploaded_file: UploadedFile, plan_name: str, create_departments: bool, by: User
 ) -> PlanImport:
     """Store an uploaded (already parsed and accepted) plan file for preview."""
+    if not is_planning_office(user=by):
+        raise PermissionDenied("計画の取込は企画担当だけが行えます。")
     entry = PlanImport(
         original_name=uploaded_file.name[:300],
         plan_name=plan_name.strip(),

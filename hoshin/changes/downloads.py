@@ -24,7 +24,7 @@ from hoshin.changes.models import PublicState
 
 
 def _root() -> Path | None:
-    folder = getattr(settings, "HOSHIN_DOWNLOAD_CACHE_DIR", "")
+    folder = settings.HOSHIN_DOWNLOAD_CACHE_DIR
     return Path(folder) if folder else None
 
 

@@ -49,6 +49,9 @@ COST_FIELDS = (*CostLine.FUNDING_FIELDS, "person_years")
 # Effect amounts may be negative (printed △); costs never are.
 SIGNED_MONEY = {"effect_savings", "effect_revenue"}
 MAX_MONEY = Decimal(10) ** 15 - 1
+# Free text (TextField) has no column limit; a sheet's answer is never tens of pages, and every
+# way in (form, autosave, workbook, JSON, API) must refuse the same length.
+TEXT_MAX_LENGTH = 100_000
 PERCENT_UNITS = {"%", "％", "パーセント"}
 
 
@@ -90,6 +93,37 @@ def sheet_paths(
                 label = CostLine._meta.get_field(field).verbose_name
                 infos.append(FieldInfo(f"cost.{kind.value}.{field}", f"{kind.label}：{label}"))
     return infos
+
+
+def path_block(path: str) -> str:
+    """The template block a path belongs to ("" for fields every sheet has)."""
+    head = path.split(".", 1)[0]
+    if head == "viewpoint":
+        return "viewpoints"
+    if head == "indicator":
+        return "indicators"
+    if head == "cost":
+        return "cost"
+    return SCALAR_FIELDS.get(head, "")
+
+
+def hidden_path_label(sheet: EvaluationSheet, path: str) -> str:
+    """The label of a path whose block the sheet's template leaves out (as if it had it)."""
+    head, _, rest = path.partition(".")
+    if head in SCALAR_FIELDS:
+        return str(EvaluationSheet._meta.get_field(head).verbose_name)
+    if head == "viewpoint":
+        labels = {vp["code"]: vp["label"] for vp in (sheet.scales or {}).get("viewpoints", [])}
+        return f"評価の視点：{labels.get(rest, rest)}"
+    if head == "indicator" and rest.count(".") == 1:
+        field = rest.split(".")[1]
+        if field in INDICATOR_FIELDS:
+            return f"指標：{Indicator._meta.get_field(field).verbose_name}"
+    if head == "cost" and rest.count(".") == 1:
+        kind, field = rest.split(".")
+        if kind in CostKind.values and field in COST_FIELDS:
+            return f"{CostKind(kind).label}：{CostLine._meta.get_field(field).verbose_name}"
+    return path
 
 
 def parse_decimal(raw, *, allow_negative: bool = False, whole: bool = False) -> Decimal | None:
@@ -141,8 +175,9 @@ def _text(raw, *, max_length: int | None) -> str:
     for char in text:
         if unicodedata.category(char) == "Cc" and char not in "\n\t":
             raise FieldError(f"制御文字（U+{ord(char):04X}）は使えません。")
-    if max_length is not None and len(text) > max_length:
-        raise FieldError(f"{len(text)}文字あります（上限{max_length}文字）。")
+    limit = max_length or TEXT_MAX_LENGTH
+    if len(text) > limit:
+        raise FieldError(f"{len(text)}文字あります（上限{limit}文字）。")
     return text
 
 

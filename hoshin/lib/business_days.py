@@ -3,7 +3,7 @@
 National holidays come from the ``holidays`` package (Japan), which follows the law's changes
 (substitute holidays, moved holidays such as the 2020/2021 Olympics) so we never keep a list.
 The year-end closure (29 December – 3 January) is set by each city's ordinance; the default
-is the common one and a city can change it through ``HOSHIN_CLOSED_DAYS``.
+(in settings.py) is the common one and a city can change it through ``HOSHIN_CLOSED_DAYS``.
 """
 
 import datetime
@@ -12,8 +12,6 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 
-DEFAULT_CLOSED_DAYS = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
-
 
 @lru_cache(maxsize=64)
 def _national_holidays(year: int) -> frozenset[datetime.date]:
@@ -21,8 +19,7 @@ def _national_holidays(year: int) -> frozenset[datetime.date]:
 
 
 def _closed_month_days() -> set[tuple[int, int]]:
-    configured = getattr(settings, "HOSHIN_CLOSED_DAYS", None)
-    return set(DEFAULT_CLOSED_DAYS if configured is None else configured)
+    return {tuple(month_day) for month_day in settings.HOSHIN_CLOSED_DAYS}
 
 
 def is_office_closed(day: datetime.date) -> bool:

@@ -47,14 +47,17 @@ def fiscal_year_of(day: datetime.date) -> int:
 
 
 def fiscal_year_start(fy: int) -> datetime.date:
+    """1 April of ``fy``."""
     return datetime.date(fy, 4, 1)
 
 
 def fiscal_year_end(fy: int) -> datetime.date:
+    """31 March of the next calendar year."""
     return datetime.date(fy + 1, 3, 31)
 
 
 def era_of_date(day: datetime.date) -> Era:
+    """The era in force on ``day`` (FiscalYearError before Meiji)."""
     for era in reversed(_MODERN_ERAS):
         if era.since <= day:
             return era
@@ -62,6 +65,7 @@ def era_of_date(day: datetime.date) -> Era:
 
 
 def era_year_of_date(day: datetime.date) -> EraYear:
+    """The era and its year on ``day`` (令和7 for 2025-05-01)."""
     era = era_of_date(day)
     return EraYear(era.kanji, day.year - era.since.year + 1)
 
@@ -78,6 +82,7 @@ def format_fiscal_year(fy: int, *, western: bool = True) -> str:
 
 
 def format_fiscal_year_range(start: int | None, end: int | None) -> str:
+    """``令和3年度（2021年度）～令和7年度（2025年度）``; one year when both are equal or one is unknown."""
     if start is None and end is None:
         return ""
     if start is None or end is None or start == end:

@@ -59,6 +59,7 @@ BLANK_FILL = Fill("#ffffff", "", "#1a1a1a")  # 未記入: white with the outline
 
 
 def fill_for(index: int) -> Fill:
+    """The fill of the ``index``-th category, cycling through FILLS."""
     return FILLS[index % len(FILLS)]
 
 

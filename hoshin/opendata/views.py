@@ -50,7 +50,7 @@ def attribution() -> str:
     custom = settings.HOSHIN_OPEN_DATA_ATTRIBUTION
     if custom:
         return str(custom)
-    city = getattr(settings, "HOSHIN_CITY_NAME", "")
+    city = settings.HOSHIN_CITY_NAME
     source = f"{city} {_('行政経営ポータル')}".strip()
     return _("出典：%(source)s オープンデータ（%(license)s）") % {
         "source": source,

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from hoshin.audit.services import audit_record
 from hoshin.org.models import Department, DepartmentKind
+from hoshin.org.roles import is_planning_office
 from hoshin.org.selectors import departments_match
 from hoshin.plans import links
 from hoshin.plans.formats.base import MARKER_LABELS, ParsedAction, ParsedNode, ParsedPlan
@@ -17,6 +19,12 @@ from hoshin.plans.models import (
     Plan,
     PlanNode,
 )
+
+
+def _check_planning_office(by, what: str) -> None:
+    """Plans are the planning office's; ``by`` None is a management command (the operator)."""
+    if by is not None and not is_planning_office(user=by):
+        raise PermissionDenied(f"{what}は企画担当だけが行えます。")
 
 
 class PlanImportError(Exception):
@@ -127,6 +135,7 @@ def plan_import(
     source_filename: str = "",
 ) -> ImportSummary:
     """Write a parsed plan as a new Plan (or replace the one of that name), all or nothing."""
+    _check_planning_office(by, "計画の取込")
     name = name.strip()
     if not name:
         raise PlanImportError("計画名を指定してください。")
@@ -268,6 +277,7 @@ class _TreeWriter:
 @transaction.atomic
 def plan_set_published(*, plan: Plan, published: bool, by=None) -> Plan:
     """Publish a plan to the portal or withdraw it."""
+    _check_planning_office(by, "計画の公開・非公開の切り替え")
     plan.is_published = published
     plan.save(update_fields=["is_published", "updated_at"])
     audit_record(

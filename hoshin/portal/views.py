@@ -21,6 +21,8 @@ from hoshin.plans import links
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
 from hoshin.portal import charts, selectors
+from hoshin.voices.selectors.publication import published_voices_for_action
+from hoshin.voices.selectors.ratings import ratings_public_for_action
 
 
 @require_safe
@@ -86,6 +88,9 @@ def action_detail(request, action_id: int):
             "lines": list(action.responsibilities.all()),
             "results": results,
             "indicator_charts": indicator_charts,
+            # The rating form under each published year, and voices linked to the action.
+            "ratings": ratings_public_for_action(action=action) if results.sheets else {},
+            "published_voices": published_voices_for_action(action=action),
             "breadcrumbs": [
                 (plan.name, plan.get_absolute_url()),
                 *((node.label, f"{plan.get_absolute_url()}#node-{node.pk}") for node in nodes),

@@ -1,10 +1,12 @@
 """The planning office's plan import: upload → preview → confirm, and refusals on the way."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from hoshin.audit.models import AuditEntry
+from hoshin.backoffice.services import plan_import_upload
 from hoshin.backoffice.views import _problems
 from hoshin.org.models import Department
 from hoshin.org.tests.factories import make_department, make_plan
@@ -280,3 +282,16 @@ def test_reform_seed_end_to_end(planner_client, planner, reform_seed_bytes):
     assert plan.is_published
     home = planner_client.get(reverse("backoffice:home")).content.decode()
     assert plan.get_absolute_url() in home
+
+
+def test_the_upload_service_refuses_other_staff(viewer, other_editor, test_plan_bytes):
+    # The page is the planning office's; the service says so too, for any other caller.
+    for user in (viewer, other_editor):
+        with pytest.raises(PermissionDenied, match="企画担当"):
+            plan_import_upload(
+                uploaded_file=SimpleUploadedFile("p.testplan", test_plan_bytes),
+                plan_name="テスト実施計画",
+                create_departments=False,
+                by=user,
+            )
+    assert not PlanImport.objects.exists()

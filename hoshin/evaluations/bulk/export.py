@@ -27,7 +27,8 @@ from hoshin.evaluations.models import (
     Indicator,
     IndicatorKind,
 )
-from hoshin.evaluations.selectors.access import can_edit
+from hoshin.evaluations.selectors.access import can_edit, own_department_ids, user_sees_all_sheets
+from hoshin.evaluations.services.errors import SheetPermissionError
 from hoshin.evaluations.services.sheets import as_text, sheet_values
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
@@ -59,10 +60,23 @@ class ExportScope:
         return self.cycle.plan
 
 
+def _may_export(user, department: Department | None) -> bool:
+    if user_sees_all_sheets(user=user):
+        return True
+    return department is not None and department.pk in own_department_ids(user=user)
+
+
 def export_scope(
     *, plan: Plan, fy: int, department: Department | None = None, user=None, now=None
 ) -> ExportScope:
-    """The sheets of ``plan`` in ``fy`` (of ``department`` and its units, or all)."""
+    """The sheets of ``plan`` in ``fy`` (of ``department`` and its units, or all).
+
+    With a ``user``, only what they may download: their own departments' sheets, or any (and
+    all at once) for those who see every department. Without one (``export_sheets``, run by the
+    operator) everything.
+    """
+    if user is not None and not _may_export(user, department):
+        raise SheetPermissionError("この部署の評価シートを書き出す権限がありません。")
     cycle = EvaluationCycle.objects.select_related("plan").filter(plan=plan, fy=fy).first()
     if cycle is None:
         raise BulkExportError(f"{plan.name}の{format_fiscal_year(fy)}はまだ開始していません。")

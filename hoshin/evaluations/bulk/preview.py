@@ -327,7 +327,7 @@ def _check_identity(entry: SheetInput, sheet, preview: Preview, allowed_departme
 
 
 def _applicable(entry: SheetInput, sheet: EvaluationSheet, preview: Preview) -> dict[str, object]:
-    """The values that belong to this sheet; a filled cell for something it lacks is an error."""
+    """The values that belong to this sheet (and filled cells of blocks it lacks, to refuse)."""
     paths = {info.path for info in sheet_fields.sheet_paths(sheet)}
     indicator_ids = {indicator.pk for indicator in sheet.indicators.all()}
     cost_kinds = {line.kind for line in sheet.costs.all()} if sheet.has_block("cost") else set()
@@ -355,15 +355,10 @@ def _applicable(entry: SheetInput, sheet: EvaluationSheet, preview: Preview) -> 
             continue  # reported once for the row above
         if parts[0] == "cost" and parts[1] not in cost_kinds:
             continue
-        if path in paths:
+        # The workbook has a column for every block; a blank cell of a block this sheet's
+        # template leaves out is no value. A filled one goes on: sheet_parse refuses it.
+        if path in paths or not is_empty(value):
             raw[path] = value
-        elif not is_empty(value):
-            preview.errors.append(
-                UploadError(
-                    str(entry.places.get(path, entry.any_place)),
-                    "このシートの様式にはない項目です。空欄にしてください。",
-                )
-            )
     return raw
 
 

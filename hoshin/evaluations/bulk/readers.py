@@ -3,14 +3,24 @@
 See ``content`` for what the readers produce; ``preview`` checks it against the database.
 """
 
+from django.conf import settings
+
 from hoshin.evaluations.bulk.content import UploadContent
 from hoshin.evaluations.bulk.errors import BulkFormatError
 from hoshin.evaluations.bulk.json_reader import read_json
 from hoshin.evaluations.bulk.xlsx_reader import read_xlsx
 
 
+def check_upload_size(size: int) -> None:
+    """Refuse a file over SHEET_UPLOAD_MAX_BYTES (the page, the command and the store ask here)."""
+    limit = settings.SHEET_UPLOAD_MAX_BYTES
+    if size > limit:
+        raise BulkFormatError(f"ファイルが大きすぎます（上限 {limit // (1024 * 1024)} MB）。")
+
+
 def read_file(data: bytes, filename: str) -> UploadContent:
     """Read an upload, choosing XLSX or JSON by the file name (or the first bytes)."""
+    check_upload_size(len(data))
     if not data or not data.strip():
         raise BulkFormatError("ファイルが空です。")
     name = (filename or "").lower()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.bulk.errors import UploadError
 from hoshin.evaluations.bulk.preview import Preview, SheetChange
+from hoshin.evaluations.bulk.readers import check_upload_size
 from hoshin.evaluations.models import EvaluationCycle, SheetUpload
 from hoshin.evaluations.services.errors import (
     SheetConflictError,
@@ -53,6 +54,9 @@ def upload_apply(*, preview: Preview, by, upload: SheetUpload | None = None) -> 
     with transaction.atomic():
         if upload is not None:
             upload = SheetUpload.objects.select_for_update().get(pk=upload.pk)
+            if upload.created_by_id != getattr(by, "pk", None):
+                # An upload may hold any sheet of its sender's departments: only they apply it.
+                raise SheetPermissionError("他の職員が登録した取込は反映できません。")
             if upload.status != SheetUpload.Status.PREVIEWED:
                 raise BulkApplyError(
                     [
@@ -126,7 +130,8 @@ def _errors_of(item: SheetChange, exc: Exception) -> list[UploadError]:
 def sheet_upload_store(
     *, uploaded_file: UploadedFile, cycle: EvaluationCycle | None, by
 ) -> SheetUpload:
-    """Keep an uploaded workbook until its preview is applied."""
+    """Keep an uploaded workbook until its preview is applied (BulkFormatError if too large)."""
+    check_upload_size(uploaded_file.size)
     upload = SheetUpload(original_name=uploaded_file.name[:300], cycle=cycle, created_by=by)
     upload.file.save(uploaded_file.name, uploaded_file, save=False)
     upload.save()

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from hoshin.audit.services import audit_record
@@ -16,6 +16,7 @@ from hoshin.evaluations.models import (
     Indicator,
 )
 from hoshin.lib.fiscal import fiscal_year_of, format_fiscal_year
+from hoshin.org.roles import is_planning_office
 from hoshin.plans.models import ActionDepartment, Plan
 
 # Fields copied from last year's sheet: the plan part stays, the results start empty.
@@ -57,7 +58,12 @@ class YearOpened:
 def fiscal_year_start(
     *, plan: Plan, fy: int, by=None, today: datetime.date | None = None
 ) -> YearOpened:
-    """Open ``fy`` for ``plan``: a sheet per action (and configured node), carried over from fy-1."""
+    """Open ``fy`` for ``plan``: a sheet per action (and configured node), carried over from fy-1.
+
+    ``by`` is None only for ``start_fiscal_year`` run without ``--user`` (the operator's shell).
+    """
+    if by is not None and not is_planning_office(user=by):
+        raise PermissionDenied("評価年度の開始は企画担当だけが行えます。")
     today = today or datetime.date.today()
     if fy > fiscal_year_of(today) + 1:
         raise ValidationError(
@@ -169,6 +175,8 @@ def cycle_set_due_dates(
     review_due: datetime.date | None,
 ) -> EvaluationCycle:
     """Set the due date of each stage; they must follow one another."""
+    if not is_planning_office(user=by):
+        raise PermissionDenied("期限の設定は企画担当だけが行えます。")
     dates = [d for d in (submit_due, approve_due, review_due) if d is not None]
     if dates != sorted(dates):
         raise ValidationError("期限は 提出 → 承認 → 審査 の順に設定してください。")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from hoshin.audit.services import audit_record
+from hoshin.evaluations import defaults
 from hoshin.evaluations import fields as sheet_fields
 from hoshin.evaluations.models import (
     CostLine,
@@ -61,6 +62,9 @@ def sheet_parse(
     """Parse and check raw values against the sheet: (new values, changes, warnings).
 
     Raises SheetValidationError listing every wrong field; used by saves and by previews.
+    A value of a block the sheet's template leaves out (the sheet still has the column) is
+    refused here, so that no caller — form, autosave, workbook, JSON, API — can store what the
+    sheet page never shows.
     """
     current = sheet_values(sheet=sheet)
     labels = {info.path: info.label for info in sheet_fields.sheet_paths(sheet)}
@@ -69,6 +73,11 @@ def sheet_parse(
     for path, value in raw.items():
         if path not in current:
             errors[path] = "このシートにない項目です。"
+            continue
+        if path not in labels:
+            block = defaults.ALL_BLOCKS.get(sheet_fields.path_block(path), "")
+            labels[path] = sheet_fields.hidden_path_label(sheet, path)
+            errors[path] = f"このシートの様式には「{block}」の欄がないため、入力できません。"
             continue
         try:
             merged[path] = sheet_fields.parse_value(sheet, path, value)

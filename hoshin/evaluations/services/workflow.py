@@ -5,6 +5,7 @@ who may make it and whether a comment is required. Views, bulk actions and comma
 ``sheet_transition`` (or ``sheets_publish`` for a whole plan and year).
 """
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,22 @@ from hoshin.evaluations.selectors.access import is_editor_of, is_head_of
 from hoshin.evaluations.services.errors import SheetPermissionError, WorkflowError
 from hoshin.evaluations.signals import sheets_published
 from hoshin.org.roles import is_planning_office
+
+# A transition's comment and the 二次評価の所見 are free text without a column limit; the form,
+# the API and every other caller are held to this one.
+COMMENT_MAX_LENGTH = 4000
+
+
+def _checked_text(text: str, *, what: str) -> str:
+    """``text`` stripped; WorkflowError if too long or holding control characters (NUL …)."""
+    text = (text or "").strip()
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise WorkflowError(
+            f"{what}は{COMMENT_MAX_LENGTH:,}文字以内にしてください（{len(text):,}文字あります）。"
+        )
+    if any(unicodedata.category(char) == "Cc" and char not in "\r\n\t" for char in text):
+        raise WorkflowError(f"{what}に制御文字は使えません。")
+    return text
 
 
 @dataclass(frozen=True)
@@ -128,7 +145,9 @@ def sheet_transition(
         )
     if not transition.allowed(by, sheet):
         raise SheetPermissionError(f"「{transition.label}」権限がありません。")
-    comment = (comment or "").strip()
+    comment = _checked_text(comment, what="コメント")
+    if review_comment is not None:
+        review_comment = _checked_text(review_comment, what="二次評価の所見")
     if transition.comment_required and not comment:
         raise WorkflowError(f"「{transition.label}」理由をコメントに書いてください。")
     if name == "submit":

@@ -304,9 +304,10 @@ def test_a_cell_for_something_the_sheet_does_not_have(setup, workbook):
     target = cell(workbook, layout.MAIN_TAB, setup.shared.pk, "progress_status")
     target.value = "取組中"
     (error,) = refused(save(workbook), setup)
-    assert (
-        error
-        == f"評価シート!{target.coordinate}（進捗状況）: このシートの様式にはない項目です。空欄にしてください。"
+    # The refusal is sheet_parse's, the same for the form, the API and this file.
+    assert error == (
+        f"評価シート!{target.coordinate}（進捗状況）: このシートの様式には"
+        "「進捗状況・効果額（行財政改革）」の欄がないため、入力できません。"
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from hoshin.audit.models import AuditEntry
 from hoshin.evaluations import defaults
+from hoshin.evaluations.forms.template_config import scale_to_text, text_to_scale
 from hoshin.evaluations.models import (
     EvaluationSheet,
     EvaluationTemplate,
@@ -27,7 +28,6 @@ from hoshin.evaluations.services.templates import (
 )
 from hoshin.evaluations.tests.factories import TODAY, make_user, make_world, open_year, sheet_of
 from hoshin.evaluations.tests.stage_helpers import advance, fill
-from hoshin.evaluations.views.template_config import scale_to_text, text_to_scale
 from hoshin.plans.models import PlanNode
 
 pytestmark = [

@@ -9,8 +9,6 @@ sheet by the same rule as the sheet form.
 
 import re
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,92 +16,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hoshin.evaluations import bulk
 from hoshin.evaluations.bulk.readers import read_file
+from hoshin.evaluations.forms.bulk import (
+    BulkDownloadForm,
+    BulkUploadForm,
+    bulk_cycles,
+    bulk_departments,
+)
 from hoshin.evaluations.models import EvaluationCycle, SheetUpload
-from hoshin.evaluations.selectors.access import own_department_ids, user_sees_all_sheets
+from hoshin.evaluations.selectors.access import user_sees_all_sheets
 from hoshin.evaluations.services.bulk import (
     BulkApplyError,
     sheet_upload_bytes,
     sheet_upload_store,
     upload_apply,
 )
-from hoshin.lib.forms import AccessibleFormMixin
 from hoshin.org.models import Department
 from hoshin.org.roles import login_required_staff
-
-ALL_DEPARTMENTS = "all"
-FORMATS = (("xlsx", _("Excel ブック（.xlsx）")), ("json", _("JSON")))
-MAX_UPLOAD_BYTES = getattr(settings, "SHEET_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-
-
-def _cycles():
-    return EvaluationCycle.objects.select_related("plan").order_by("plan__name", "-fy")
-
-
-def _departments_for(user) -> list[Department]:
-    """Departments whose sheets ``user`` may download, in the master's order."""
-    departments = Department.objects.select_related("parent__parent")
-    if not user_sees_all_sheets(user=user):
-        departments = departments.filter(pk__in=own_department_ids(user=user))
-    return list(departments.order_by("position", "name", "id"))
-
-
-class CycleField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: EvaluationCycle) -> str:
-        return str(obj)
-
-
-class BulkDownloadForm(AccessibleFormMixin, forms.Form):
-    cycle = CycleField(label=_("計画と年度"), queryset=EvaluationCycle.objects.none())
-    department = forms.ChoiceField(label=_("部署"))
-    file_format = forms.ChoiceField(
-        label=_("形式"),
-        choices=FORMATS,
-        initial="xlsx",
-        help_text=_("JSON は他のシステムとの連携用です。Excel で入力するときは .xlsx を選びます。"),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        kwargs.setdefault("auto_id", "download_%s")  # both forms share a page: distinct ids
-        super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = _cycles()
-        self.departments = {str(d.pk): d for d in _departments_for(user)}
-        choices = [(pk, d.full_name) for pk, d in self.departments.items()]
-        if user_sees_all_sheets(user=user):
-            choices.insert(0, (ALL_DEPARTMENTS, gettext("全部署")))
-        self.fields["department"].choices = choices
-        if getattr(user, "department_id", None) and str(user.department_id) in self.departments:
-            self.fields["department"].initial = str(user.department_id)
-
-
-class BulkUploadForm(AccessibleFormMixin, forms.Form):
-    cycle = CycleField(
-        label=_("計画と年度"),
-        queryset=EvaluationCycle.objects.none(),
-        help_text=_("ファイルに書かれた計画・年度と照合します。違うファイルは取り込みません。"),
-    )
-    file = forms.FileField(
-        label=_("入力したファイル"),
-        help_text=_("この画面で書き出した Excel ブック（.xlsx）または JSON ファイル。"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "upload_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = _cycles()
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                gettext("ファイルが大きすぎます（上限 %(limit)d MB）。")
-                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return uploaded
 
 
 def _render(request: HttpRequest, template: str, context: dict, *, crumbs=(), status=200):
@@ -121,7 +53,7 @@ def _crumbs(upload: SheetUpload | None = None) -> list[tuple[str, str]]:
 
 
 def _page(request: HttpRequest, *, download_form=None, upload_form=None, status=200):
-    latest = _cycles().order_by("-fy", "plan__name").first()
+    latest = bulk_cycles().order_by("-fy", "plan__name").first()
     initial = {"cycle": latest.pk} if latest else {}
     uploads = SheetUpload.objects.filter(created_by=request.user).select_related("cycle__plan")
     return _render(
@@ -131,7 +63,7 @@ def _page(request: HttpRequest, *, download_form=None, upload_form=None, status=
             "download_form": download_form or BulkDownloadForm(user=request.user, initial=initial),
             "upload_form": upload_form or BulkUploadForm(initial=initial),
             "uploads": uploads[:10],
-            "can_download": bool(_departments_for(request.user))
+            "can_download": bool(bulk_departments(request.user))
             or user_sees_all_sheets(user=request.user),
         },
         status=status,

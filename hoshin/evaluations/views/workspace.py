@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoshin.evaluations.forms import CommentForm, IndicatorAddForm, SheetFilterForm, VersionForm
+from hoshin.evaluations.forms.workspace import (
+    CommentForm,
+    IndicatorAddForm,
+    SheetFilterForm,
+    VersionForm,
+)
 from hoshin.evaluations.selectors import access
 from hoshin.evaluations.selectors.history import revision_entries
 from hoshin.evaluations.selectors.tasks import tasks_for

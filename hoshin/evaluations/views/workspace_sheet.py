@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from hoshin.evaluations import fields as sheet_fields
 from hoshin.evaluations.defaults import DEFAULT_BLOCKS
-from hoshin.evaluations.forms import CommentForm, IndicatorAddForm, TransitionForm
+from hoshin.evaluations.forms.workspace import CommentForm, IndicatorAddForm, TransitionForm
 from hoshin.evaluations.models import EvaluationSheet, SheetRevision
 from hoshin.evaluations.panels import sheet_panels
 from hoshin.evaluations.selectors import access

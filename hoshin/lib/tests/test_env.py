@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from hoshin.lib.env import env_bool, env_int, env_list, env_str
+from hoshin.lib.env import env_bool, env_int, env_list, env_month_days, env_str
 
 NAME = "HOSHIN_TEST_SETTING"
 
@@ -69,3 +69,19 @@ def test_env_list(monkeypatch):
     assert env_list(NAME, []) == ["a.example.jp", "b.example.jp"]
     monkeypatch.setenv(NAME, "")
     assert env_list(NAME, ["localhost"]) == []
+
+
+def test_env_month_days(monkeypatch):
+    default = ((12, 29), (1, 3))
+    assert env_month_days(NAME, default) == default
+    monkeypatch.setenv(NAME, "08-14, 8-15,02-29,")
+    assert env_month_days(NAME, default) == ((8, 14), (8, 15), (2, 29))
+    monkeypatch.setenv(NAME, "")
+    assert env_month_days(NAME, default) == ()  # a city without a closure
+
+
+@pytest.mark.parametrize("raw", ["12/29", "13-01", "02-30", "12-29-1", "年末"])
+def test_env_month_days_fails_loudly(monkeypatch, raw):
+    monkeypatch.setenv(NAME, f"01-01,{raw}")
+    with pytest.raises(ImproperlyConfigured, match=NAME):
+        env_month_days(NAME, ())

@@ -1,16 +1,17 @@
 """The import service's own checks: nothing is written when a value cannot be stored."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from hoshin.audit.models import AuditEntry
-from hoshin.org.models import Department
-from hoshin.org.tests.factories import make_department
+from hoshin.org.models import Department, Role
+from hoshin.org.tests.factories import make_department, make_user
 from hoshin.plans.exporters import export_csv, export_json
 from hoshin.plans.formats.base import ParsedAction, ParsedNode, ParsedPlan
 from hoshin.plans.formats.detect import parse_plan_file
 from hoshin.plans.models import Action, Plan
 from hoshin.plans.selectors import plan_to_parsed
-from hoshin.plans.services import PlanImportError, plan_import
+from hoshin.plans.services import PlanImportError, plan_import, plan_set_published
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,29 @@ def test_export_names_shared_department_names_by_full_name_so_reimport_matches()
             school_affairs,
             general_affairs,
         ]
+
+
+# ---- who may write plans: the service decides, whatever called it ----------------------------
+
+
+def test_only_the_planning_office_imports_a_plan():
+    editor = make_user(role=Role.DEPARTMENT_EDITOR, department=make_department("財政課"))
+    with pytest.raises(PermissionDenied, match="企画担当"):
+        plan_import(parsed=one_action_plan(), name="計画", by=editor)
+    assert not Plan.objects.exists()
+    # A management command (no user) and the planning office may.
+    assert plan_import(parsed=one_action_plan(), name="計画", by=None).plan is not None
+    planner = make_user(role=Role.PLANNING_OFFICE)
+    assert plan_import(parsed=one_action_plan(), name="計画2", by=planner).plan is not None
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.PUBLIC_HEARING, Role.COMMITTEE_MEMBER])
+def test_only_the_planning_office_publishes_a_plan(role):
+    plan = plan_import(parsed=one_action_plan(), name="計画").plan
+    with pytest.raises(PermissionDenied):
+        plan_set_published(plan=plan, published=True, by=make_user(role=role))
+    plan.refresh_from_db()
+    assert not plan.is_published
+    plan_set_published(plan=plan, published=True, by=make_user(role=Role.ADMIN))
+    plan.refresh_from_db()
+    assert plan.is_published

@@ -12,6 +12,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -94,6 +95,33 @@ def attachment_check(upload: UploadedFile) -> str:
     return content_type
 
 
+def attachments_limits_check(uploads: list[UploadedFile]) -> None:
+    """Refuse more files, or bigger ones, than HOSHIN_ATTACHMENT_* allow.
+
+    The voice forms skip oversized files while the request is read and say so file by file;
+    this is the same limit for every other caller of ``voice_submit``.
+    """
+    count = settings.HOSHIN_ATTACHMENT_MAX_FILES
+    if len(uploads) > count:
+        raise ValidationError(_("添付できるファイルは%(count)s個までです。") % {"count": count})
+    one, total = settings.HOSHIN_ATTACHMENT_MAX_BYTES, settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES
+    for upload in uploads:
+        if upload.size > one:
+            raise ValidationError(
+                _("「%(name)s」は大きすぎるため受け付けられません。1ファイル%(limit)sMBまでです。")
+                % {"name": clean_file_name(upload.name), "limit": megabytes(one)}
+            )
+    if sum(upload.size for upload in uploads) > total:
+        raise ValidationError(
+            _("添付ファイルは合計%(limit)sMBまでです。") % {"limit": megabytes(total)}
+        )
+
+
+def megabytes(size: int) -> str:
+    """A size as whole MB, the way the forms and their messages state the limits."""
+    return f"{size / (1024 * 1024):.0f}"
+
+
 @dataclass
 class StoredAttachment:
     """A checked file already written to storage, waiting for its voice."""
@@ -111,6 +139,7 @@ def attachments_store(uploads: list[UploadedFile]) -> list[StoredAttachment]:
     while megabytes go to disk; ``attachments_discard`` removes them if the voice is not
     stored after all.
     """
+    attachments_limits_check(uploads)
     stored: list[StoredAttachment] = []
     today = timezone.localdate()
     try:

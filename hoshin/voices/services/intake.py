@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 
 from hoshin.audit.services import audit_record
 from hoshin.lib.business_days import add_business_days
 from hoshin.lib.fiscal import fiscal_year_of
 from hoshin.org.models import TEXT_LIMIT, District
+from hoshin.org.roles import is_public_hearing_office
 from hoshin.voices.models import (
+    Channel,
     CitizenVoice,
     ReceiptCounter,
     VoiceCategory,
@@ -22,6 +25,7 @@ from hoshin.voices.models import (
     VoiceStatus,
     VoiceWriter,
 )
+from hoshin.voices.services.errors import VoicePermissionError
 
 _SECRET_SALT = "hoshin.voices.status-secret"
 # Writers copy the secret from paper or hear it on the phone: no 0/O, 1/I/L look-alikes,
@@ -115,7 +119,18 @@ def voice_receive(
     submission_key: uuid.UUID | None = None,
     by=None,
 ) -> Received:
-    """Store a voice with its receipt number; the same ``submission_key`` is stored only once."""
+    """Store a voice with its receipt number; the same ``submission_key`` is stored only once.
+
+    ``by`` is the public-hearing office typing in a letter, call or visit (any channel, a past
+    date); without ``by`` it is a citizen on the web form (channel web). Nobody dates a voice
+    in the future: the reply-by date counts from it.
+    """
+    if by is not None and not is_public_hearing_office(user=by):
+        raise VoicePermissionError("市民の声を受け付けられるのは広聴担当だけです。")
+    if by is None and channel != Channel.WEB:
+        raise ValidationError("ウェブ以外で届いた市民の声は、広聴担当が受け付けます。")
+    if received_on > timezone.localdate():
+        raise ValidationError("受付日に未来の日付は指定できません。")
     writer = writer or WriterDetails()
     subject = _clean_text(
         subject, label="subject", limit=CitizenVoice._meta.get_field("subject").max_length

@@ -27,6 +27,7 @@ from django.utils import timezone
 from hoshin.audit.services import audit_record
 from hoshin.lib.fiscal import format_date
 from hoshin.org.models import TEXT_LIMIT
+from hoshin.org.roles import is_public_hearing_office
 from hoshin.voices.models import (
     CitizenVoice,
     PersonalDataView,
@@ -241,7 +242,13 @@ def writer_of(voice: CitizenVoice) -> VoiceWriter | None:
 
 
 def personal_data_viewed(*, voice: CitizenVoice, by, purpose: str) -> PersonalDataView:
-    """Log one use of the writer's personal details (every view, download, e-mail or letter)."""
+    """Log one use of the writer's personal details (every view, download, e-mail or letter).
+
+    Every use goes through here, so here is where it is refused to anyone but the public-hearing
+    office (a scheduled job passes ``by=None``).
+    """
+    if by is not None and not is_public_hearing_office(user=by):
+        raise VoicePermissionError("投稿者の個人情報は広聴担当だけが扱えます。")
     return PersonalDataView.objects.create(
         voice=voice, user=by if getattr(by, "pk", None) else None, purpose=purpose[:100]
     )

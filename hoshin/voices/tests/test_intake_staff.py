@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +13,10 @@ from django.utils import timezone
 
 from hoshin.org.models import Role
 from hoshin.org.tests.factories import make_department, make_user
-from hoshin.voices.models import Channel, CitizenVoice
+from hoshin.voices.models import Channel, CitizenVoice, VoiceKind
+from hoshin.voices.services.errors import VoicePermissionError
+from hoshin.voices.services.intake import voice_receive
+from hoshin.voices.services.submission import voice_submit
 from hoshin.voices.tests.intake_helpers import pdf_bytes, receipt_and_secret, voice_data
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +136,71 @@ def test_letter_is_stored_with_channel_date_and_staff_and_the_number_is_shown(
     again = hearing_office.get(response.redirect_chain[-1][0])
     assert voice.receipt_number in again.content.decode()
     assert secret not in again.content.decode()
+
+
+# ---- the same rules when the service is called directly (another caller, a script) ---------
+
+
+def receive(**fields):
+    return voice_receive(
+        **{
+            "channel": Channel.LETTER,
+            "kind": VoiceKind.OPINION,
+            "subject": "件名",
+            "body": "本文",
+            "received_on": timezone.localdate() - datetime.timedelta(days=1),
+            **fields,
+        }
+    )
+
+
+@pytest.mark.parametrize("role", [Role.PLANNING_OFFICE, Role.VIEWER, Role.MAYOR_OFFICE])
+def test_service_refuses_intake_by_other_staff(role):
+    with pytest.raises(VoicePermissionError):
+        receive(by=make_user(role=role))
+    assert CitizenVoice.objects.count() == 0
+
+
+def test_service_refuses_a_letter_without_the_office():
+    with pytest.raises(ValidationError, match="広聴担当が受け付けます"):
+        receive(by=None)  # only the web form stores a voice without a member of staff
+    assert CitizenVoice.objects.count() == 0
+
+
+def test_service_refuses_a_future_date_even_for_the_office():
+    office = make_user(role=Role.PUBLIC_HEARING)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="未来の日付"):
+        receive(by=office, received_on=tomorrow)
+    assert receive(by=office).voice.channel == Channel.LETTER
+
+
+def test_service_holds_the_attachment_limits_for_any_caller(settings):
+    settings.HOSHIN_ATTACHMENT_MAX_FILES = 2
+    settings.HOSHIN_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES = 1024 * 1024
+    office = make_user(role=Role.PUBLIC_HEARING)
+
+    def pdf(name, size=0):
+        return SimpleUploadedFile(name, pdf_bytes() + b" " * size, "application/pdf")
+
+    for uploads, message in (
+        ([pdf("a.pdf"), pdf("b.pdf"), pdf("c.pdf")], "2個まで"),
+        ([pdf("big.pdf", 1024 * 1024)], "1ファイル1MBまで"),
+        ([pdf("a.pdf", 600 * 1024), pdf("b.pdf", 600 * 1024)], "合計1MBまで"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            voice_submit(
+                uploads=uploads,
+                by=office,
+                channel=Channel.LETTER,
+                kind=VoiceKind.OPINION,
+                subject="件名",
+                body="本文",
+                received_on=timezone.localdate(),
+            )
+    assert CitizenVoice.objects.count() == 0
+    assert not list(settings.MEDIA_ROOT.rglob("*.pdf"))  # refused before anything is written
 
 
 def test_future_date_is_refused(hearing_office):

@@ -8,6 +8,8 @@ from django.urls import reverse
 from hoshin.voices.models import PersonalDataView, VoiceAttachment
 from hoshin.voices.selectors.access import voice_access, voices_visible_to
 from hoshin.voices.services import routing
+from hoshin.voices.services.errors import VoicePermissionError
+from hoshin.voices.services.replies import personal_data_viewed
 from hoshin.voices.tests.handling_helpers import (
     REPLY_TEXT,
     WRITER_EMAIL,
@@ -160,6 +162,17 @@ def test_nobody_else_opens_the_writer_page_or_attachments(client, staff, voice, 
         if expected != 302:
             assert WRITER_EMAIL not in response.content.decode()
     assert not PersonalDataView.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["editor", "head", "planner", "mayor", "citywide_viewer"])
+def test_the_service_refuses_personal_details_to_anyone_but_the_office(staff, voice, who):
+    # Every use of the writer's details is logged through personal_data_viewed, so it is the
+    # gate for any caller, not only the pages above.
+    with pytest.raises(VoicePermissionError):
+        personal_data_viewed(voice=voice, by=staff.user(who), purpose="確認")
+    assert not PersonalDataView.objects.exists()
+    personal_data_viewed(voice=voice, by=staff.office, purpose="確認")
+    assert PersonalDataView.objects.count() == 1
 
 
 def test_attachment_download_is_logged_and_never_sniffed(client, staff, voice):

@@ -18,6 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from hoshin.org.roles import is_public_hearing_office, login_required_staff
+from hoshin.voices.forms.handling import (
+    CloseForm,
+    ForwardForm,
+    NoteForm,
+    PurposeForm,
+    ReopenForm,
+    ReplyForm,
+    RouteForm,
+    SendForm,
+    VoiceFilterForm,
+)
 from hoshin.voices.models import (
     CitizenVoice,
     ReplyStage,
@@ -35,17 +46,6 @@ from hoshin.voices.selectors.access import (
 )
 from hoshin.voices.services.masking import CONTACT_KINDS, highlight_marks, mask_for_writer
 from hoshin.voices.services.replies import send_methods_for, transitions_available, writer_of
-from hoshin.voices.views.handling_forms import (
-    CloseForm,
-    ForwardForm,
-    NoteForm,
-    PurposeForm,
-    ReopenForm,
-    ReplyForm,
-    RouteForm,
-    SendForm,
-    VoiceFilterForm,
-)
 
 PAGE_SIZE = 50
 VOICE_RELATED = ("category", "district", "lead_department", "created_by")

@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from hoshin.org.roles import login_required_staff
+from hoshin.voices.forms.handling import PURPOSES, PurposeForm
 from hoshin.voices.services.replies import personal_data_viewed, writer_of
 from hoshin.voices.views.handling import visible_voice, voice_crumbs
-from hoshin.voices.views.handling_forms import PURPOSES, PurposeForm
 
 # Attachments that a browser may show inline; anything else is downloaded.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}

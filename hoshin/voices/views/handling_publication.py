@@ -10,18 +10,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoshin.org.roles import login_required_staff
+from hoshin.voices.forms.handling import (
+    ProposeForm,
+    PublicationForm,
+    PublishForm,
+    UnpublishForm,
+)
 from hoshin.voices.models import VoicePublication
 from hoshin.voices.services import publication as service
 from hoshin.voices.services.errors import PublicationCheckError, VoiceError
 from hoshin.voices.services.masking import highlight, highlight_marks
 from hoshin.voices.services.replies import writer_of
 from hoshin.voices.views.handling import visible_voice, voice_crumbs
-from hoshin.voices.views.handling_forms import (
-    ProposeForm,
-    PublicationForm,
-    PublishForm,
-    UnpublishForm,
-)
 
 
 def _office_voice(request: HttpRequest, voice_id: int):

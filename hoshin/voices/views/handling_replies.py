@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from hoshin.org.roles import login_required_staff
+from hoshin.voices.forms.handling import ReplyForm, ReplyTransitionForm, SendForm
 from hoshin.voices.models import VoiceReply
 from hoshin.voices.services import replies
 from hoshin.voices.services.errors import (
@@ -21,7 +22,6 @@ from hoshin.voices.services.errors import (
 )
 from hoshin.voices.services.reply_letters import reply_letter_pdf
 from hoshin.voices.views.handling import render_voice_page, visible_voice, voice_crumbs
-from hoshin.voices.views.handling_forms import ReplyForm, ReplyTransitionForm, SendForm
 
 DONE_MESSAGES = {
     "submit": gettext_lazy("所属長に提出しました。"),

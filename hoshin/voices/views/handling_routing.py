@@ -14,11 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hoshin.org.roles import login_required_staff
 from hoshin.plans.models import Action
-from hoshin.voices.selectors.handling import actions_search
-from hoshin.voices.services import routing
-from hoshin.voices.services.errors import VoiceError
-from hoshin.voices.views.handling import render_voice_page, visible_voice, voice_crumbs
-from hoshin.voices.views.handling_forms import (
+from hoshin.voices.forms.handling import (
     ActionLinkForm,
     ActionSearchForm,
     CloseForm,
@@ -27,6 +23,10 @@ from hoshin.voices.views.handling_forms import (
     ReopenForm,
     RouteForm,
 )
+from hoshin.voices.selectors.handling import actions_search
+from hoshin.voices.services import routing
+from hoshin.voices.services.errors import VoiceError
+from hoshin.voices.views.handling import render_voice_page, visible_voice, voice_crumbs
 
 
 def _office_voice(request: HttpRequest, voice_id: int):

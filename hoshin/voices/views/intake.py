@@ -36,7 +36,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hoshin.voices import abuse
-from hoshin.voices.forms_public import PublicVoiceForm, StatusLookupForm
+from hoshin.voices.forms.public import PublicVoiceForm, StatusLookupForm
 from hoshin.voices.models import (
     Channel,
     CitizenVoice,

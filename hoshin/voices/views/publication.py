@@ -8,20 +8,16 @@ read from VoiceWriter. Like the portal, the pages are the same for every visitor
 cached publicly for a minute.
 """
 
-from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from hoshin.changes.page_cache import public_page
-from hoshin.lib.fiscal import format_fiscal_year
-from hoshin.org.models import Department
-from hoshin.voices.models import VoiceCategory, VoicePublication
+from hoshin.voices.forms.publication import PublishedFilterForm
+from hoshin.voices.models import VoicePublication
 
 PAGE_SIZE = 20
 
@@ -31,52 +27,6 @@ def published_voices():
     return VoicePublication.objects.published().select_related(
         "voice__category", "voice__district", "answering_department"
     )
-
-
-class PublishedFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("キーワード"), required=False, max_length=100)
-    category = forms.TypedChoiceField(
-        label=gettext_lazy("分類"), required=False, coerce=int, empty_value=None
-    )
-    fy = forms.TypedChoiceField(
-        label=gettext_lazy("受付年度"), required=False, coerce=int, empty_value=None
-    )
-    department = forms.TypedChoiceField(
-        label=gettext_lazy("回答した課"), required=False, coerce=int, empty_value=None
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        published = VoicePublication.objects.published()
-        everything = [("", _("すべて"))]
-        self.fields["category"].choices = everything + [
-            (c.pk, c.name)
-            for c in VoiceCategory.objects.filter(pk__in=published.values("voice__category"))
-        ]
-        years = sorted(set(published.values_list("voice__fy", flat=True)), reverse=True)
-        self.fields["fy"].choices = everything + [(fy, format_fiscal_year(fy)) for fy in years]
-        self.fields["department"].choices = everything + [
-            (d.pk, d.name)
-            for d in Department.objects.filter(pk__in=published.values("answering_department"))
-        ]
-
-    def apply(self, publications):
-        if not self.is_valid():
-            return publications
-        data = self.cleaned_data
-        for word in data["q"].split():
-            publications = publications.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(reply_text__icontains=word)
-            )
-        if data["category"]:
-            publications = publications.filter(voice__category_id=data["category"])
-        if data["fy"]:
-            publications = publications.filter(voice__fy=data["fy"])
-        if data["department"]:
-            publications = publications.filter(answering_department_id=data["department"])
-        return publications
 
 
 @require_safe

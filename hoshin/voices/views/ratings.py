@@ -13,43 +13,38 @@ Staff side: the planning office and the public-hearing office approve or reject 
 """
 
 import hashlib
-from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.org.roles import role_required
 from hoshin.voices import abuse
+from hoshin.voices.forms.ratings import RatingForm
 from hoshin.voices.models import RatingStatus, ResultRating
-from hoshin.voices.selectors.ratings import moderation_counts, ratings_for_moderation
+from hoshin.voices.selectors.ratings import (
+    moderation_counts,
+    ratings_for_moderation,
+)
 from hoshin.voices.services.ratings import (
     COMMENT_LIMIT,
-    SCORE_LABELS,
-    SCORES,
     rating_moderate,
     rating_submit,
     sheets_rateable,
     user_can_moderate_ratings,
-)
-from hoshin.voices.services.ratings import (
-    clean_comment as normalize_comment,
 )
 
 RATED_COOKIE = "hoshin_rated"
@@ -58,42 +53,6 @@ RATED_COOKIE_AGE = 365 * 24 * 3600
 RATED_REMEMBERED = 200  # sheet ids kept in the cookie (the newest)
 DUPLICATE_SECONDS = 30  # the same rating again from the same address: a double click
 PER_PAGE = 50
-
-
-class RatingForm(forms.Form):
-    score = forms.TypedChoiceField(
-        label=gettext_lazy("満足度"),
-        choices=[(s, f"{s} {SCORE_LABELS[s]}") for s in SCORES],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("満足度を1～5から選んでください。"),
-            "invalid_choice": gettext_lazy("満足度を1～5から選んでください。"),
-        },
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("コメント（任意）"),
-        required=False,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # NUL and other control characters are removed by clean_comment, not refused.
-        comment = self.fields["comment"]
-        comment.validators = [
-            v for v in comment.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
-
-    def clean_comment(self) -> str:
-        comment = normalize_comment(self.cleaned_data["comment"])
-        if len(comment) > COMMENT_LIMIT:
-            raise ValidationError(
-                _("%(count)s文字あります。%(limit)s文字以内にしてください。")
-                % {"count": f"{len(comment):,}", "limit": f"{COMMENT_LIMIT:,}"}
-            )
-        return comment
 
 
 # ---- abuse guards (shared with the public voice form: hoshin/voices/abuse.py) ---------------
@@ -246,18 +205,8 @@ def rating_thanks(request: HttpRequest, sheet_id: int) -> HttpResponse:
 # ---- staff: moderation -----------------------------------------------------------------------
 
 
-def moderator_required(view):
-    """Planning office, public-hearing office or administrator; other staff get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_can_moderate_ratings(user=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Planning office, public-hearing office or administrator; other staff get 403.
+moderator_required = role_required(user_can_moderate_ratings)
 
 
 def _int(value) -> int | None:

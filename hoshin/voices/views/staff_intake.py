@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hoshin.org.roles import public_hearing_office_required
-from hoshin.voices.forms_staff_intake import StaffVoiceForm
+from hoshin.voices.forms.staff_intake import StaffVoiceForm
 from hoshin.voices.models import CitizenVoice
 from hoshin.voices.views.intake import (
     form_submit,
@@ -38,6 +38,7 @@ def _crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @public_hearing_office_required  # before upload_guarded: nobody else gets a large request read
+# (voice_receive checks the role again)
 @upload_guarded
 def new(request: HttpRequest) -> HttpResponse:
     """Enter a voice that came by post, box, fax, phone, e-mail, a meeting or the counter."""

@@ -8,25 +8,20 @@ to the page with the message. Other staff get 403, visitors the login page.
 """
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
+from hoshin.org.roles import role_required
+from hoshin.voices.forms.stats import PeriodForm
 from hoshin.voices.selectors.stats import (
     Period,
     stats_period,
@@ -41,52 +36,8 @@ from hoshin.voices.views.stats_export import stats_xlsx as build_xlsx
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def stats_viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Public-hearing office, planning office or administrator; other staff get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_can_view_voice_stats(user=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-class PeriodForm(forms.Form):
-    fy = forms.TypedChoiceField(
-        label=gettext_lazy("年度"), coerce=int, required=False, empty_value=None
-    )
-    start = forms.DateField(
-        label=gettext_lazy("開始日"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    end = forms.DateField(
-        label=gettext_lazy("終了日"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, years: list[int], today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["fy"].choices = [(fy, format_fiscal_year(fy)) for fy in years]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if bool(start) != bool(end) and not self.has_error("start") and not self.has_error("end"):
-            raise forms.ValidationError(
-                _("期間で集計するときは、開始日と終了日の両方を入力してください。")
-            )
-        try:
-            data["period"] = stats_period(fy=data.get("fy"), start=start, end=end, today=self.today)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return data
+# Public-hearing office, planning office or administrator; other staff get 403.
+stats_viewer_required = role_required(user_can_view_voice_stats)
 
 
 def _period(request: HttpRequest, today: datetime.date) -> tuple[PeriodForm, Period]:

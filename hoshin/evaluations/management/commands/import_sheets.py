@@ -10,14 +10,12 @@ service and permission rules as the sheet form (history source "xlsx" / "json").
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hoshin.evaluations.bulk import BulkFormatError, Preview, read_upload
+from hoshin.evaluations.bulk.readers import check_upload_size
 from hoshin.evaluations.services.bulk import BulkApplyError, upload_apply
 from hoshin.org.models import User
-
-MAX_BYTES = getattr(settings, "SHEET_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 
 class Command(BaseCommand):
@@ -61,10 +59,10 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: ファイルを開けません（{exc.strerror}）。") from None
         if not path.is_file():
             raise CommandError(f"{path}: ファイルではありません。")
-        if size > MAX_BYTES:
-            raise CommandError(
-                f"{path}: ファイルが大きすぎます（上限 {MAX_BYTES // 1024 // 1024} MB）。"
-            )
+        try:
+            check_upload_size(size)  # before reading it into memory
+        except BulkFormatError as exc:
+            raise CommandError(f"{path}: {exc}") from None
         return path.read_bytes()
 
     def _print(self, preview: Preview) -> None:

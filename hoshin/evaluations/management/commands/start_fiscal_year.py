@@ -7,7 +7,7 @@ YEAR is ``2026``, ``2026年度``, ``令和8年度`` or ``R8``. The same service 
 year ahead, and only within the plan's period.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from hoshin.evaluations.services.cycle import fiscal_year_start
@@ -44,6 +44,8 @@ class Command(BaseCommand):
             opened = fiscal_year_start(plan=target, fy=year, by=by)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
+        except PermissionDenied as exc:
+            raise CommandError(f"{exc}（--user に企画担当の職員を指定してください）") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{target.name} の{format_fiscal_year(year)}を開始しました: "

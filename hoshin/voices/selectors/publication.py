@@ -1,14 +1,10 @@
-"""Template tags for published voices on other apps' public pages (the portal's action page)."""
+"""Reads of published voices for other apps' public pages."""
 
-from django import template
-
+from hoshin.plans.models import Action
 from hoshin.voices.models import VoicePublication
 
-register = template.Library()
 
-
-@register.simple_tag
-def published_voices_for(action) -> list[VoicePublication]:
+def published_voices_for_action(*, action: Action) -> list[VoicePublication]:
     """Published voices linked to ``action``, newest first: one query, whatever their number."""
     return list(
         VoicePublication.objects.published()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hoshin.voices.forms_public import VoiceFormBase
+from hoshin.voices.forms.public import VoiceFormBase
 from hoshin.voices.models import Channel
 
 STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.WEB]

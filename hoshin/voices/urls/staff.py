@@ -1,4 +1,4 @@
-"""Staff URLs for handling voices (routing, replies, publication, personal details)."""
+"""Staff URLs of citizens' voices, under /staff/voices/ (namespace ``voices_staff``)."""
 
 from django.urls import path
 
@@ -8,9 +8,18 @@ from hoshin.voices.views import (
     handling_publication,
     handling_replies,
     handling_routing,
+    ratings,
+    staff_intake,
+    stats,
 )
 
+app_name = "voices_staff"
+
 urlpatterns = [
+    # A voice received by telephone, at the counter or by post (views/staff_intake.py).
+    path("new/", staff_intake.new, name="new"),
+    path("new/done/<uuid:key>/", staff_intake.done, name="intake_done"),
+    # Handling: routing, replies, personal details, publication (views/handling*.py).
     path("", handling.voice_list, name="list"),
     path("overdue/", handling.voice_overdue, name="overdue"),
     path("<int:voice_id>/", handling.voice_detail, name="detail"),
@@ -60,4 +69,11 @@ urlpatterns = [
         handling_publication.publication_unpublish,
         name="publication_unpublish",
     ),
+    # Statistics and their exports (views/stats.py).
+    path("statistics/", stats.stats, name="stats"),
+    path("statistics/csv/", stats.stats_csv, name="stats_csv"),
+    path("statistics/xlsx/", stats.stats_xlsx, name="stats_xlsx"),
+    # Moderation of citizens' comments on published results (views/ratings.py).
+    path("ratings/", ratings.moderation, name="ratings"),
+    path("ratings/<int:rating_id>/moderate/", ratings.moderate, name="rating_moderate"),
 ]

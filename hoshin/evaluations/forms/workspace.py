@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.evaluations.models import EvaluationCycle, IndicatorKind, SheetComment, Stage
-from hoshin.evaluations.services.workflow import TRANSITIONS
+from hoshin.evaluations.services.workflow import COMMENT_MAX_LENGTH, TRANSITIONS
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
 from hoshin.plans.models import Plan
@@ -66,8 +66,10 @@ class SheetFilterForm(forms.Form):
 
 class TransitionForm(forms.Form):
     name = forms.ChoiceField(choices=[(name, t.label) for name, t in TRANSITIONS.items()])
-    comment = forms.CharField(label=_("コメント"), required=False, max_length=4000)
-    review_comment = forms.CharField(label=_("二次評価の所見"), required=False, max_length=4000)
+    comment = forms.CharField(label=_("コメント"), required=False, max_length=COMMENT_MAX_LENGTH)
+    review_comment = forms.CharField(
+        label=_("二次評価の所見"), required=False, max_length=COMMENT_MAX_LENGTH
+    )
 
 
 class CommentForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from hoshin.org.models import TEXT_LIMIT, AgeBand, District
 from hoshin.voices import abuse
 from hoshin.voices.models import CitizenVoice, VoiceCategory, VoiceKind, VoiceWriter
-from hoshin.voices.services.attachments import attachment_check
+from hoshin.voices.services.attachments import attachment_check, megabytes
 from hoshin.voices.services.intake import WriterDetails
 
 _DASHES = str.maketrans({"ー": "-", "‐": "-", "−": "-", "―": "-", "–": "-", "—": "-"})
@@ -27,10 +27,6 @@ _DASHES = str.maketrans({"ー": "-", "‐": "-", "−": "-", "―": "-", "–": 
 
 def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").translate(_DASHES).strip()
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
 
 
 def length_error(label: str, text: str, limit: int) -> forms.ValidationError | None:
@@ -234,8 +230,8 @@ class VoiceFormBase(forms.Form):
             "JPEG・PNG の画像、PDF。%(count)s個まで、1ファイル%(one)sMB、合計%(total)sMBまで。"
         ) % {
             "count": settings.HOSHIN_ATTACHMENT_MAX_FILES,
-            "one": _megabytes(settings.HOSHIN_ATTACHMENT_MAX_BYTES),
-            "total": _megabytes(settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES),
+            "one": megabytes(settings.HOSHIN_ATTACHMENT_MAX_BYTES),
+            "total": megabytes(settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES),
         }
         # A list nobody has filled in yet is no use to the writer: leave the field out.
         for name in ("category", "district"):
@@ -265,7 +261,7 @@ class VoiceFormBase(forms.Form):
                 )
                 limit = settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES
             errors.append(
-                forms.ValidationError(message % {"name": rejected.name, "limit": _megabytes(limit)})
+                forms.ValidationError(message % {"name": rejected.name, "limit": megabytes(limit)})
             )
         if len(files) + len(self.rejected_uploads) > settings.HOSHIN_ATTACHMENT_MAX_FILES:
             count = settings.HOSHIN_ATTACHMENT_MAX_FILES

@@ -1,7 +1,7 @@
 """Staff pages for API tokens, under /staff/api-tokens/ (namespace ``api_tokens``).
 
 hoshin/urls.py includes this before the catch-all ``staff/`` includes:
-    path("staff/api-tokens/", include("hoshin.api.urls_staff")),
+    path("staff/api-tokens/", include("hoshin.api.urls.staff")),
 """
 
 from django.urls import path

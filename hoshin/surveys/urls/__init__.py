@@ -1,0 +1,1 @@
+"""URLs of surveys: ``public`` under /surveys/, ``staff`` under /staff/surveys/."""

@@ -1,0 +1,1 @@
+"""URLs of citizens' voices: ``public`` under /voices/, ``staff`` under /staff/voices/."""
