@@ -10,7 +10,12 @@ through URLs (django.test.Client) and management commands, never through hoshin'
 modules, so the same script runs against a checkout where those modules live elsewhere.
 
 ``compare`` prints a summary and a short diff per differing URL; it exits 1 if anything differs.
-Capture both sides on the same day: pages legitimately show dates relative to today.
+
+What legitimately differs between two captures of the same code is normalised away (found by
+capturing twice): CSRF tokens, the temporary folder, random uuid4s and survey invitation
+tokens/codes (numbered in order of appearance), and times of day near "now" (the demo data is
+stamped while it loads). Dates are kept, so capture both sides on the same day: the demo data
+is dated relative to today. PDFs are compared by their text, workbooks by their cells.
 """
 
 import argparse
@@ -162,7 +167,8 @@ def staff_urls() -> list[str]:
         urls += [f"/staff/voices/{voice}/{sub}" for sub in ("", "reply/", "writer/", "actions/")]
         urls += [f"/staff/voices/{voice}/publication/", f"/staff/voices/{voice}/reply/letter.pdf"]
     for survey in pks("Survey"):
-        urls += [f"/staff/surveys/{survey}/{sub}" for sub in ("", "edit/", "results/")]
+        subs = ("", "edit/", "results/", "sections/new/", "questions/new/")
+        urls += [f"/staff/surveys/{survey}/{sub}" for sub in subs]
         urls += [f"/staff/surveys/{survey}/invitations/{sub}" for sub in ("", ".csv")]
         urls += [f"/staff/surveys/{survey}/export/?format={f}" for f in ("csv", "xlsx")]
         urls += [f"/staff/surveys/{survey}/export/?format=csv&encoding=cp932"]
@@ -239,14 +245,14 @@ def body_text(response, content: bytes) -> str:
     return text
 
 
-# What differs between two captures of the same code, each found by capturing twice.
+# What differs between two captures of the same code (see the module docstring).
 CSRF = re.compile(r"(csrfmiddlewaretoken[\"'] value=[\"'])[\w-]+")
 # Random per run, but the same value may recur in a page (an indicator's series across years,
 # an invitation's link): numbered in order of appearance, so that the pairing is still compared.
 RANDOM = re.compile(
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b"  # uuid4
     r"|(?<=token=)[A-Z0-9]{8,}"  # survey invitation tokens ...
-    r"|\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b"  # ... and codes
+    r"|\b(?=[\d-]*[A-Z])[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b"  # ... and codes (not 2024-…)
 )
 # A date and time: 2026年12月2日 15:40, 2026-12-02T15:40:05+09:00, 2026/12/02 15:40, and the
 # portal's 令和8年12月2日（2026年12月2日） 15:40.
@@ -310,10 +316,10 @@ def crawl(client, user: str, seeds: list[str], prefixes, budget: int, out: Path,
         (out / name).write_text(f"USER {user}\n{text}\n", encoding="utf-8")
         index.append("\t".join([user, url, status, ctype, name, str(elapsed), found_on[url]]))
         for link in links(url, raw) if ctype == "text/html" else []:
-            if len(found_on) < budget and link not in found_on:
-                if allowed(link, prefixes, variants, budget):
-                    found_on[link] = url
-                    queue.append(link)
+            fresh = len(found_on) < budget and link not in found_on
+            if fresh and allowed(link, prefixes, variants, budget):
+                found_on[link] = url
+                queue.append(link)
     return len(found_on)
 
 
