@@ -26,6 +26,7 @@ import hashlib
 import html
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -35,6 +36,15 @@ import traceback
 from collections import deque
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import django
+import openpyxl
+import pypdf
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
 
 SEEDS = Path("..") / "shared" / "seeds"  # relative to the checkout, as in the Makefile
 REFORM = ("001_93b4eaf820d612a8.txt", "第6次行財政改革大綱に基づく実施計画")
@@ -65,18 +75,12 @@ def setup_django(tmp: Path) -> None:
         DEBUG="true",  # create_demo_users refuses otherwise
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
-    import logging
-
-    import django
-
     django.setup()
     logging.disable(logging.CRITICAL)  # 403/404 are expected; 500s are reported by fetch()
 
 
-def load_demo_data() -> None:
-    """The steps of ``make demo-data``, with the same arguments."""
-    from django.core.management import call_command
-
+def load_demo_data() -> list[str]:
+    """The steps of ``make demo-data``, with the same arguments; the demo users' names."""
     quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
     call_command("migrate", interactive=False, verbosity=0, **quiet)
     for seed, plan in (REFORM, COMPREHENSIVE):
@@ -85,16 +89,17 @@ def load_demo_data() -> None:
             publish=True, replace=True, **quiet,
         )  # fmt: skip
     call_command("create_demo_users", **quiet)
+    # Only these log in: the seeds below add an inactive stand-in user for the departments.
+    usernames = sorted(get_user_model().objects.values_list("username", flat=True))
     call_command("seed_demo_evaluations", plan=REFORM[1], **quiet)
     call_command("seed_demo_voices", plan=REFORM[1], **quiet)
     call_command("seed_demo_surveys", **quiet)
     call_command("search_rebuild", **quiet)
+    return usernames
 
 
 def model(name: str):
     """A model by class name, whichever app it lives in (a refactor may move it)."""
-    from django.apps import apps
-
     return next(m for m in apps.get_models() if m.__name__ == name)
 
 
@@ -106,7 +111,7 @@ def pks(model_name: str, limit: int | None = None, field: str = "pk", **filters)
 
 def public_urls() -> list[str]:
     """Anonymous pages the crawler may not reach: every format, encoding, feed, PDF, error."""
-    fys = sorted(set(model("EvaluationCycle").objects.values_list("fy", flat=True)))
+    fys = sorted(set(pks("EvaluationCycle", field="fy")))
     urls = ["/", "/departments/", "/opendata/", "/opendata/dictionary/", "/api/docs"]
     urls += ["/api/docs/", "/api/v1/", "/api/v1/openapi.json", "/feeds/results.atom"]
     urls += ["/voices/", "/voices/new/", "/voices/status/", "/voices/thanks/", "/surveys/"]
@@ -151,7 +156,7 @@ def staff_urls() -> list[str]:
     urls += ["/staff/voices/ratings/", "/staff/surveys/", "/staff/surveys/new/"]
     urls += ["/staff/api-tokens/", "/api/v1/staff/sheets", "/staff/sheets/bulk/download/"]
     urls += [f"/staff/search/?q={q}" for q in SEARCHES]
-    fys = sorted(set(model("EvaluationCycle").objects.values_list("fy", flat=True)))
+    fys = sorted(set(pks("EvaluationCycle", field="fy")))
     for plan in pks("Plan"):
         urls += [f"/staff/plans/{plan}/evaluation-template/", f"/staff/reports/plans/{plan}.xlsx"]
         urls += [f"/staff/reports/plans/{plan}/{fy}.xlsx" for fy in fys]
@@ -163,16 +168,13 @@ def staff_urls() -> list[str]:
     urls += [bulk.format(cycles[-1], d, f) for d in ["all", *own] for f in ("json", "xlsx")]
     for sheet in pks("EvaluationSheet", 3) + pks("EvaluationSheet", 2, stage="draft"):
         urls += [f"/staff/sheets/{sheet}/", f"/staff/sheets/{sheet}/history/"]
-    for voice in pks("CitizenVoice", 4):
-        urls += [f"/staff/voices/{voice}/{sub}" for sub in ("", "reply/", "writer/", "actions/")]
-        urls += [f"/staff/voices/{voice}/publication/", f"/staff/voices/{voice}/reply/letter.pdf"]
-    for survey in pks("Survey"):
-        subs = ("", "edit/", "results/", "sections/new/", "questions/new/")
-        urls += [f"/staff/surveys/{survey}/{sub}" for sub in subs]
-        urls += [f"/staff/surveys/{survey}/invitations/{sub}" for sub in ("", ".csv")]
-        urls += [f"/staff/surveys/{survey}/export/?format={f}" for f in ("csv", "xlsx")]
-        urls += [f"/staff/surveys/{survey}/export/?format=csv&encoding=cp932"]
-    return [url.replace("/invitations/.csv", "/invitations.csv") for url in urls]
+    pages = ["", "reply/", "writer/", "actions/", "publication/", "reply/letter.pdf"]
+    urls += [f"/staff/voices/{voice}/{page}" for voice in pks("CitizenVoice", 4) for page in pages]
+    pages = ["", "edit/", "results/", "sections/new/", "questions/new/", "invitations/"]
+    pages += ["invitations.csv", "export/?format=xlsx", "export/?format=csv"]
+    pages += ["export/?format=csv&encoding=cp932"]
+    urls += [f"/staff/surveys/{survey}/{page}" for survey in pks("Survey") for page in pages]
+    return urls
 
 
 def links(url: str, text: str) -> list[str]:
@@ -208,25 +210,21 @@ def allowed(url: str, prefixes: tuple[str, ...], variants: dict[tuple, set], bud
 def cell(value) -> str:
     """A worksheet cell as text; dates as ISO text, so that normalise() sees them."""
     if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else str(value)
+        return str(value)  # 2026-12-02 15:40:00
     return "" if value is None else repr(value)
 
 
 def body_text(response, content: bytes) -> str:
     """The body as comparable text: decoded, PDFs and workbooks reduced to what they say."""
     ctype = response.get("Content-Type", "")
-    if getattr(response, "exc_info", None):  # a 500: the exception, not DEBUG's error page
+    if getattr(response, "exc_info", None):  # a 500: the exception rather than the error page
         exc = response.exc_info[1]
         return f"EXCEPTION {type(exc).__name__}: {exc}"
     if ctype.startswith("application/pdf"):
-        import pypdf
-
         reader = pypdf.PdfReader(io.BytesIO(content))
         pages = [f"--- page {n}\n{p.extract_text()}" for n, p in enumerate(reader.pages, 1)]
         return "\n".join(pages)
     if "spreadsheetml" in ctype:
-        import openpyxl
-
         book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
         lines = []
         for sheet in book.worksheets:
@@ -293,8 +291,7 @@ def fetch(client, url: str, tmp: Path) -> tuple[str, str, str, str]:
     for header in ("Content-Type", "Location", "Content-Disposition", "Cache-Control"):
         if response.has_header(header):
             head.append(f"{header} {response[header]}")
-    # Validators change with every load of the data (and the ETag with the release): only
-    # whether they are sent is behaviour.
+    # Validators change with every load of the data: only whether they are sent is behaviour.
     head += [f"{h} (sent)" for h in ("ETag", "Last-Modified") if response.has_header(h)]
     if getattr(response, "exc_info", None):  # where it broke: the snapshot keeps only the message
         frame = traceback.extract_tb(response.exc_info[2])[-1]
@@ -323,19 +320,19 @@ def crawl(client, user: str, seeds: list[str], prefixes, budget: int, out: Path,
     return len(found_on)
 
 
-def capture(outdir: Path) -> None:
+def capture(outdir: Path) -> int:
     started = time.monotonic()
     outdir.mkdir(parents=True, exist_ok=False)
     with tempfile.TemporaryDirectory(prefix="hoshin-snapshot-") as folder:
         tmp = Path(folder)
         setup_django(tmp)
-        load_demo_data()
+        usernames = load_demo_data()
         print(f"demo data loaded in {time.monotonic() - started:.0f}s", file=sys.stderr)
-        from django.contrib.auth import get_user_model
-        from django.test import Client
+        # Answer as in production: the city's 404 page, not DEBUG's list of every URL pattern.
+        settings.DEBUG = False
 
         index = ["user\turl\tstatus\tcontent_type\tfile\tms\tfound_on"]
-        users = get_user_model().objects.order_by("username")
+        users = get_user_model().objects.filter(username__in=usernames).order_by("username")
         visitors = [(ANONYMOUS, public_urls(), ("/",), MAX_ANONYMOUS)]
         visitors += [(user, staff_urls(), ("/staff/",), MAX_PER_ROLE) for user in users]
         for user, seeds, prefixes, budget in visitors:
@@ -347,11 +344,13 @@ def capture(outdir: Path) -> None:
             print(f"{name}: {count} URLs after {time.monotonic() - started:.0f}s", file=sys.stderr)
         (outdir / "index.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
     print(f"captured {len(index) - 1} responses in {time.monotonic() - started:.0f}s")
+    return 0
 
 
 def read_index(folder: Path) -> dict[tuple[str, str], str]:
+    """(user, URL) → snapshot file."""
     rows = (folder / "index.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    return {(r.split("\t")[0], r.split("\t")[1]): r.split("\t")[4] for r in rows}
+    return {(row[0], row[1]): row[4] for row in (line.split("\t") for line in rows)}
 
 
 def lines(path: Path, width: int = 160) -> list[str]:
@@ -394,10 +393,7 @@ def main() -> int:
     pair.add_argument("dir_a", type=Path)
     pair.add_argument("dir_b", type=Path)
     args = parser.parse_args()
-    if args.command == "capture":
-        capture(args.outdir)
-        return 0
-    return compare(args.dir_a, args.dir_b)
+    return capture(args.outdir) if args.command == "capture" else compare(args.dir_a, args.dir_b)
 
 
 if __name__ == "__main__":

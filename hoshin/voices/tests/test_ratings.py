@@ -387,6 +387,18 @@ def test_moderation_lists_pending_comments_and_approving_publishes_them(client, 
     assert AuditEntry.objects.filter(verb="rating.moderate").count() == 2
 
 
+def test_moderation_links_only_to_pages_the_moderator_may_open(client, world, pending):
+    staff_sheet = reverse("evaluations:sheet", args=[pending.sheet_id])
+    public_page = pending.sheet.action.get_absolute_url()
+    client.force_login(world.hearing)  # may not open staff sheets: the public result instead
+    html = client.get(MODERATION).content.decode()
+    assert staff_sheet not in html and f'href="{public_page}"' in html
+    assert client.get(public_page).status_code == 200
+    client.force_login(world.planner)
+    assert f'href="{staff_sheet}"' in client.get(MODERATION).content.decode()
+    assert client.get(staff_sheet).status_code == 200
+
+
 def test_moderation_refuses_unknown_decisions_and_foreign_redirects(client, world, pending):
     client.force_login(world.planner)
     url = reverse("voices_staff:rating_moderate", args=[pending.pk])

@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hoshin.evaluations.models import EvaluationSheet
+from hoshin.evaluations.selectors.access import sheets_visible_to
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.roles import role_required
 from hoshin.voices import abuse
@@ -235,6 +236,14 @@ def moderation(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         ratings_for_moderation(status=status, sheet_id=sheet.pk if sheet else None), PER_PAGE
     ).get_page(request.GET.get("page"))
+    # The public-hearing office may not open staff sheets: link each comment to the staff sheet
+    # only where the moderator may open it, and to the public action page otherwise.
+    on_page = {rating.sheet_id for rating in page.object_list}
+    openable = set(
+        sheets_visible_to(user=request.user).filter(pk__in=on_page).values_list("pk", flat=True)
+    )
+    for rating in page.object_list:
+        rating.staff_sheet_visible = rating.sheet_id in openable
     counts = moderation_counts()
     base = {"sheet": sheet.pk} if sheet else {}
     tabs = [
