@@ -44,6 +44,18 @@ SCALAR_FIELDS: dict[str, str] = {
     "effect_revenue": "progress",
 }
 MONEY_FIELDS = {"effect_savings", "effect_revenue", *CostLine.FUNDING_FIELDS}
+# Free texts long enough to need several lines: a textarea on the form, a tall wrapped cell in the
+# workbook.
+LONG_TEXT_FIELDS = frozenset(
+    {
+        "purpose_target",
+        "purpose_intent",
+        "purpose_means",
+        "activities",
+        "department_comment",
+        "improvement_plan",
+    }
+)
 INDICATOR_FIELDS = ("name", "unit", "kind", "direction", "baseline", "target", "actual")
 COST_FIELDS = (*CostLine.FUNDING_FIELDS, "person_years")
 # Effect amounts may be negative (printed △); costs never are.

@@ -34,14 +34,6 @@ SCALE_OF_FIELD = {
     "progress_status": "progress_statuses",
     "progress_grade": "progress_grades",
 }
-LONG_TEXT_FIELDS = {
-    "purpose_target",
-    "purpose_intent",
-    "purpose_means",
-    "activities",
-    "department_comment",
-    "improvement_plan",
-}
 
 
 @dataclass(frozen=True)
@@ -127,7 +119,7 @@ def main_column(path: str, label: str) -> Column:
         return Column(path, label, editable=True, kind="choice", width=12)
     if path in sheet_fields.SIGNED_MONEY:
         return Column(path, f"{label}", editable=True, kind="signed_money", width=13)
-    if path in LONG_TEXT_FIELDS:
+    if path in sheet_fields.LONG_TEXT_FIELDS:
         return Column(path, label, editable=True, kind="long_text", width=36)
     return Column(path, label, editable=True, kind="text", width=18)
 

@@ -24,14 +24,6 @@ from hoshin.evaluations.views.workspace_costs import CostTable, cost_computed, c
 from hoshin.evaluations.views.workspace_data import Computed, SheetData
 from hoshin.lib.numbers import format_amount, format_quantity, format_rate
 
-TEXTAREAS = {
-    "purpose_target",
-    "purpose_intent",
-    "purpose_means",
-    "activities",
-    "department_comment",
-    "improvement_plan",
-}
 SCALE_OF = {
     "overall_grade": "grades",
     "future_direction": "directions",
@@ -179,7 +171,7 @@ def _widget(sheet: EvaluationSheet, path: str) -> tuple[str, list[Choice], int |
         return "select", [Choice(v, str(label)) for v, label in DeliveryMethod.choices], None, ""
     if path in sheet_fields.SIGNED_MONEY:
         return "number", [], None, _("千円単位。マイナスは △1,200 のように入力できます。")
-    if path in TEXTAREAS:
+    if path in sheet_fields.LONG_TEXT_FIELDS:
         return "textarea", [], None, ""
     return "text", [], EvaluationSheet._meta.get_field(path).max_length, ""
 
