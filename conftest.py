@@ -109,7 +109,8 @@ class _SharedData:
     def prepare(self, request) -> None:
         """Before a test's own transaction: open the data it asks for, roll back the rest."""
         item = request.node
-        wanted = frozenset(_shared_builders(item))
+        builders = _shared_builders(item)
+        wanted = frozenset(builders)
         if wanted and _is_transactional(item):
             names = ", ".join(sorted(builder.__name__ for builder in wanted))
             pytest.fail(f"shared data ({names}) cannot be used by a transactional test")
@@ -123,9 +124,9 @@ class _SharedData:
             # Registered after django_db_setup, so it runs before the test database is dropped.
             request.session.addfinalizer(self.release)
             self.finalizer_added = True
-        self.open(wanted)
+        self.open(builders)
 
-    def open(self, wanted: frozenset) -> None:
+    def open(self, builders: list[Callable]) -> None:
         from django.core import mail
         from django.core.cache import caches
         from django.db import transaction
@@ -144,12 +145,12 @@ class _SharedData:
                     HOSHIN_DOWNLOAD_CACHE_DIR=str(Path(self.folder) / "downloads"),
                     MEDIA_ROOT=str(Path(self.folder) / "media"),
                 ):
-                    for builder in sorted(wanted, key=lambda b: (b.__module__, b.__name__)):
+                    for builder in builders:
                         self.values[builder] = builder()
             except BaseException:
                 self.release()
                 raise
-        self.key = wanted
+        self.key = frozenset(builders)
         for cache in caches.all():
             cache.clear()
         if hasattr(mail, "outbox"):
@@ -175,11 +176,11 @@ def _shared_builders(item) -> list[Callable]:
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return []
-    builders = []
+    builders = []  # in the order the test asks for them, which is the order they are built in
     for name in item.fixturenames:
         definitions = info.name2fixturedefs.get(name)
         builder = definitions and getattr(definitions[-1].func, "shared_builder", None)
-        if builder is not None:
+        if builder is not None and builder not in builders:
             builders.append(builder)
     return builders
 
