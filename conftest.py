@@ -101,6 +101,7 @@ class _SharedData:
     def __init__(self):
         self.key: frozenset = frozenset()
         self.values: dict[Callable, object] = {}
+        self.copies: dict[Callable, object] | None = None  # the current test's deep copy
         self.atomic = None
         self.blocker = None
         self.folder: str | None = None
@@ -114,6 +115,7 @@ class _SharedData:
         if wanted and _is_transactional(item):
             names = ", ".join(sorted(builder.__name__ for builder in wanted))
             pytest.fail(f"shared data ({names}) cannot be used by a transactional test")
+        self.copies = None
         if wanted == self.key:
             return
         self.blocker = request.getfixturevalue("django_db_blocker")
@@ -145,8 +147,9 @@ class _SharedData:
                     HOSHIN_DOWNLOAD_CACHE_DIR=str(Path(self.folder) / "downloads"),
                     MEDIA_ROOT=str(Path(self.folder) / "media"),
                 ):
-                    for builder in builders:
-                        self.values[builder] = builder()
+                    for builder in builders:  # each after the shared data it is built on
+                        args = [self.values[dependency] for dependency in builder.dependencies]
+                        self.values[builder] = builder(*args)
             except BaseException:
                 self.release()
                 raise
@@ -155,6 +158,13 @@ class _SharedData:
             cache.clear()
         if hasattr(mail, "outbox"):
             mail.outbox[:] = outbox
+
+    def value(self, builder: Callable) -> object:
+        """``builder``'s data for the current test: one deep copy of all of it per test, so that
+        objects shared by two fixtures stay the same object within the test."""
+        if self.copies is None:
+            self.copies = copy.deepcopy(self.values)
+        return self.copies[builder]
 
     def release(self) -> None:
         if self.atomic is not None:
@@ -165,23 +175,31 @@ class _SharedData:
                 self.atomic.__exit__(None, None, None)
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
-        self.key, self.values, self.atomic, self.folder = frozenset(), {}, None, None
+        self.key, self.values, self.copies = frozenset(), {}, None
+        self.atomic, self.folder = None, None
 
 
 _SHARED = _SharedData()
 
 
 def _shared_builders(item) -> list[Callable]:
-    """The builders behind the shared-data fixtures ``item`` uses, directly or through others."""
+    """The builders of the shared data ``item`` uses, each after those it is built on."""
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
         return []
-    builders = []  # in the order the test asks for them, which is the order they are built in
+    builders: list[Callable] = []
+
+    def add(builder: Callable) -> None:
+        if builder not in builders:
+            for dependency in builder.dependencies:
+                add(dependency)
+            builders.append(builder)
+
     for name in item.fixturenames:
         definitions = info.name2fixturedefs.get(name)
         builder = definitions and getattr(definitions[-1].func, "shared_builder", None)
-        if builder is not None and builder not in builders:
-            builders.append(builder)
+        if builder is not None:
+            add(builder)
     return builders
 
 
@@ -210,22 +228,43 @@ def pytest_fixture_setup(fixturedef, request):
     return (yield)
 
 
-def shared_data(builder: Callable[[], object]):
-    """Decorator: a fixture named like ``builder`` whose value is built once and shared.
+def shared_data(*dependencies):
+    """Decorator: a fixture named like the builder, whose value is built once and shared.
 
-    ``builder`` takes no arguments (it runs before the test's fixtures) and returns what the
-    tests receive (a deep copy for each test). The fixture implies database access (``db``).
+    The builder runs before the test's own fixtures, so it takes no fixtures; it returns what
+    the tests receive (a deep copy for each test). ``@shared_data(world)`` builds on another
+    shared fixture: the builder receives that one's value (the original, not a copy). The
+    fixture implies database access (``db``).
     """
+    if len(dependencies) == 1 and not hasattr(dependencies[0], "shared_builder"):
+        return _shared_fixture(dependencies[0], ())  # used without parentheses
+    return lambda builder: _shared_fixture(builder, dependencies)
 
-    def fixture(db):
-        return copy.deepcopy(_SHARED.values[builder])
 
+def _shared_fixture(builder: Callable, dependencies: tuple):
+    bases = [getattr(dependency, "shared_builder", None) for dependency in dependencies]
+    if None in bases:
+        raise TypeError(f"{builder.__name__}: @shared_data(...) takes shared-data fixtures only")
+    if len(inspect.signature(builder).parameters) != len(bases):
+        raise TypeError(f"{builder.__name__}: takes one argument per shared fixture it is built on")
+    builder.dependencies = bases
+
+    def fixture(db, **_dependencies):
+        return _SHARED.value(builder)
+
+    # Name the dependencies in the signature, so pytest counts them among the test's fixtures.
+    fixture.__signature__ = inspect.Signature(
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for name in ["db", *(base.__name__ for base in bases)]
+        ]
+    )
     fixture.shared_builder = builder
     fixture.__name__ = builder.__name__
     fixture.__doc__ = builder.__doc__
-    if inspect.signature(builder).parameters:
-        raise TypeError(f"{builder.__name__}: a shared-data builder takes no arguments")
-    return pytest.fixture(name=builder.__name__)(fixture)
+    definition = pytest.fixture(name=builder.__name__)(fixture)
+    definition.shared_builder = builder  # for @shared_data(definition)
+    return definition
 
 
 # ---- browser tests ------------------------------------------------------------------------

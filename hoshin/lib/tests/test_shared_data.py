@@ -62,3 +62,22 @@ def test_a_transactional_test_sees_none_of_it_and_may_commit():
 
 def test_without_a_database_nothing_is_needed():
     assert NAME == "共有データ"
+
+
+@shared_data(shared_group)
+def shared_pair(group: Group) -> tuple[Group, Group]:
+    """Shared data built on other shared data (and holding one of its objects)."""
+    return group, Group.objects.create(name=f"{group.name}の下")
+
+
+def test_data_built_on_shared_data_holds_the_tests_own_copy_of_it(shared_pair, shared_group):
+    assert sorted(Group.objects.values_list("name", flat=True)) == sorted([NAME, NAME + "の下"])
+    group, below = shared_pair
+    assert group is shared_group, "one copy per test, shared by both fixtures"
+    assert below.name == NAME + "の下"
+    Group.objects.filter(name=NAME).delete()
+
+
+def test_asking_only_for_the_dependent_data_builds_both(shared_pair):
+    assert Group.objects.count() == 2
+    assert shared_pair[0].name == NAME
