@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.org.models import Department, DepartmentChange
 from hoshin.plans.models import Plan, PlanNode
 from hoshin.plans.services import plan_set_published
@@ -64,12 +65,13 @@ def parse(response) -> PageParser:
     return parser
 
 
-@pytest.fixture
+@shared_data
 def sample():
+    """Built once for the page tests that read it (each runs in its own transaction)."""
     return f.reform_sample()
 
 
-@pytest.fixture
+@shared_data(sample)
 def draft(sample):
     return f.draft_sample(shared_department=sample.disaster)
 
