@@ -5,9 +5,17 @@ Chromium (Playwright's sync API allows one running instance per thread, so a sec
 another module fails), pages that may not leave the test server, the axe-core check (WCAG 2.1
 A/AA) and full-page screenshots. Playwright is imported inside the fixture, so a run without
 browser tests does not need it.
+
+``shared_data`` (below) builds a test module's expensive data once for the tests that only read
+it, the way Django's ``setUpTestData`` does.
 """
 
+import copy
+import inspect
 import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,6 +70,201 @@ def reform_seed_bytes() -> bytes:
 @pytest.fixture
 def comprehensive_seed_bytes() -> bytes:
     return COMPREHENSIVE_SEED.read_bytes()
+
+
+# ---- data shared between tests ------------------------------------------------------------
+#
+# Seeding the demo or building a published plan with results takes from a fraction of a second
+# to 15 s; many tests only read what was built. ``@shared_data`` turns a builder into a fixture
+# whose data is built once and kept, inside an open transaction, for the following tests that
+# ask for the same data; each test still runs in its own savepoint (pytest-django's ``db``), so
+# whatever it writes is rolled back, and the data is rolled back as soon as a test asks for
+# something else. Which data is open is decided per test, just before its transaction starts:
+#
+# * a test sees exactly the shared data it asks for (through its fixtures), never data left by
+#   another test: a database test that asks for none (or for other data) gets it rolled back
+#   first, whatever order the tests run in;
+# * transactional tests (``transaction=True``, ``live_server``) flush every table: the shared
+#   transaction is rolled back before them, and they may not ask for shared data;
+# * every test gets its own deep copy of the built objects (as ``setUpTestData`` does), so
+#   changing an attribute in one test does not leak into the next;
+# * the builder runs with the tests' cheap password hasher and with files going to a temporary
+#   folder; caches are emptied and mail sent while building is dropped afterwards, so the first
+#   test of a run sees the same as the others. After-commit callbacks (the search index) never
+#   run for the shared data, exactly as when a test builds it inside its own transaction: call
+#   the search rebuild in the builder if the tests search it.
+
+
+class _SharedData:
+    """The shared data currently open: which builders, their values, and the transaction."""
+
+    def __init__(self):
+        self.key: frozenset = frozenset()
+        self.values: dict[Callable, object] = {}
+        self.copies: dict[Callable, object] | None = None  # the current test's deep copy
+        self.atomic = None
+        self.blocker = None
+        self.folder: str | None = None
+        self.finalizer_added = False
+
+    def prepare(self, request) -> None:
+        """Before a test's own transaction: open the data it asks for, roll back the rest."""
+        item = request.node
+        builders = _shared_builders(item)
+        wanted = frozenset(builders)
+        if wanted and _is_transactional(item):
+            names = ", ".join(sorted(builder.__name__ for builder in wanted))
+            pytest.fail(f"shared data ({names}) cannot be used by a transactional test")
+        self.copies = None
+        if wanted == self.key:
+            return
+        self.blocker = request.getfixturevalue("django_db_blocker")
+        self.release()
+        if not wanted:
+            return
+        if not self.finalizer_added:
+            # Registered after django_db_setup, so it runs before the test database is dropped.
+            request.session.addfinalizer(self.release)
+            self.finalizer_added = True
+        self.open(builders)
+
+    def open(self, builders: list[Callable]) -> None:
+        from django.core import mail
+        from django.core.cache import caches
+        from django.db import transaction
+        from django.test.utils import override_settings
+
+        self.folder = tempfile.mkdtemp(prefix="hoshin-shared-data-")
+        outbox = list(getattr(mail, "outbox", []))
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            # Like TestCase's own blocks: a durable atomic block inside a test is allowed.
+            self.atomic._from_testcase = True
+            self.atomic.__enter__()
+            try:
+                with override_settings(
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                    HOSHIN_DOWNLOAD_CACHE_DIR=str(Path(self.folder) / "downloads"),
+                    MEDIA_ROOT=str(Path(self.folder) / "media"),
+                ):
+                    for builder in builders:  # each after the shared data it is built on
+                        args = [self.values[dependency] for dependency in builder.dependencies]
+                        self.values[builder] = builder(*args)
+            except BaseException:
+                self.release()
+                raise
+        self.key = frozenset(builders)
+        for cache in caches.all():
+            cache.clear()
+        if hasattr(mail, "outbox"):
+            mail.outbox[:] = outbox
+
+    def value(self, builder: Callable) -> object:
+        """``builder``'s data for the current test: one deep copy of all of it per test, so that
+        objects shared by two fixtures stay the same object within the test."""
+        if self.copies is None:
+            self.copies = copy.deepcopy(self.values)
+        return self.copies[builder]
+
+    def release(self) -> None:
+        if self.atomic is not None:
+            from django.db import transaction
+
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.key, self.values, self.copies = frozenset(), {}, None
+        self.atomic, self.folder = None, None
+
+
+_SHARED = _SharedData()
+
+
+def _shared_builders(item) -> list[Callable]:
+    """The builders of the shared data ``item`` uses, each after those it is built on."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    builders: list[Callable] = []
+
+    def add(builder: Callable) -> None:
+        if builder not in builders:
+            for dependency in builder.dependencies:
+                add(dependency)
+            builders.append(builder)
+
+    for name in item.fixturenames:
+        definitions = info.name2fixturedefs.get(name)
+        builder = definitions and getattr(definitions[-1].func, "shared_builder", None)
+        if builder is not None:
+            add(builder)
+    return builders
+
+
+def _is_transactional(item) -> bool:
+    """pytest-django's own rule for running a test in TransactionTestCase."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional, reset_sequences = validate_django_db(marker)[:2] if marker else (False, False)
+    return (
+        transactional
+        or reset_sequences
+        or bool(
+            {"transactional_db", "live_server", "django_db_reset_sequences"}
+            & set(item.fixturenames)
+        )
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # pytest-django opens the test's transaction in ``_django_db_helper``, after the database
+    # exists: the shared transaction must be open (or closed) just before.
+    if fixturedef.argname == "_django_db_helper":
+        _SHARED.prepare(request)
+    return (yield)
+
+
+def shared_data(*dependencies):
+    """Decorator: a fixture named like the builder, whose value is built once and shared.
+
+    The builder runs before the test's own fixtures, so it takes no fixtures; it returns what
+    the tests receive (a deep copy for each test). ``@shared_data(world)`` builds on another
+    shared fixture: the builder receives that one's value (the original, not a copy). The
+    fixture implies database access (``db``).
+    """
+    if len(dependencies) == 1 and not hasattr(dependencies[0], "shared_builder"):
+        return _shared_fixture(dependencies[0], ())  # used without parentheses
+    return lambda builder: _shared_fixture(builder, dependencies)
+
+
+def _shared_fixture(builder: Callable, dependencies: tuple):
+    bases = [getattr(dependency, "shared_builder", None) for dependency in dependencies]
+    if None in bases:
+        raise TypeError(f"{builder.__name__}: @shared_data(...) takes shared-data fixtures only")
+    if len(inspect.signature(builder).parameters) != len(bases):
+        raise TypeError(f"{builder.__name__}: takes one argument per shared fixture it is built on")
+    builder.dependencies = bases
+
+    def fixture(db, **_dependencies):
+        return _SHARED.value(builder)
+
+    # Name the dependencies in the signature, so pytest counts them among the test's fixtures.
+    fixture.__signature__ = inspect.Signature(
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+            for name in ["db", *(base.__name__ for base in bases)]
+        ]
+    )
+    fixture.shared_builder = builder
+    fixture.__name__ = builder.__name__
+    fixture.__doc__ = builder.__doc__
+    definition = pytest.fixture(name=builder.__name__)(fixture)
+    definition.shared_builder = builder  # for @shared_data(definition)
+    return definition
 
 
 # ---- browser tests ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from conftest import shared_data
 from hoshin.api.services import api_token_create
 from hoshin.evaluations.models import EvaluationSheet, Stage
 from hoshin.evaluations.tests.factories import World, make_world, open_year, sheet_of
@@ -23,8 +24,9 @@ class ApiWorld:
     draft_action: Action
 
 
-@pytest.fixture
-def api_world(db) -> ApiWorld:
+@shared_data
+def api_world() -> ApiWorld:
+    """Built once for the API tests that follow one another (each runs in its own transaction)."""
     world = make_world()
     cycle = open_year(world)
     published = sheet_of(cycle, world.bousai_action)

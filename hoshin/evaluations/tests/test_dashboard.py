@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shared_data
 from hoshin.evaluations.models import (
     CostKind,
     CostLine,
@@ -54,14 +55,15 @@ def indicator(sheet, *, baseline, target, actual, name="指標") -> Indicator:
     )
 
 
-@pytest.fixture
+@shared_data
 def world():
     return make_world()
 
 
-@pytest.fixture
+@shared_data(world)
 def years(world):
-    """FY2024 and FY2025 of the test plan, with figures in both years for 防災."""
+    """FY2024 and FY2025 of the test plan, with figures in both years for 防災 (built once for
+    the tests that read them)."""
     today = timezone.localdate()
     last = open_year(world, 2024)
     old = sheet_of(last, world.bousai_action)

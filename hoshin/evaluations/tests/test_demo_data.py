@@ -5,7 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.test import override_settings
 
+from conftest import REFORM_SEED, shared_data
 from hoshin.audit.models import AuditEntry
 from hoshin.evaluations.models import (
     EvaluationCycle,
@@ -34,20 +36,25 @@ def run(name: str, *args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded_plan(settings, reform_seed_bytes) -> Plan:
-    settings.DEBUG = True  # create_demo_users refuses to run on a production server
-    parsed = parse_plan_file(reform_seed_bytes, "001_93b4eaf820d612a8.txt")
+@shared_data
+def seeded_demo() -> Plan:
+    """The reform seed imported and published, the demo users, and the demo evaluations.
+
+    Built once for the tests below (about 15 s); each test runs in its own transaction.
+    """
+    parsed = parse_plan_file(REFORM_SEED.read_bytes(), REFORM_SEED.name)
     plan_import(parsed=parsed, name=REFORM_PLAN, create_departments=True, publish=True)
-    run("create_demo_users")
+    with override_settings(DEBUG=True):  # create_demo_users refuses to run on a production server
+        run("create_demo_users")
+    output = run("seed_demo_evaluations")
+    assert "評価データを作成しました" in output
     return Plan.objects.get(name=REFORM_PLAN)
 
 
 @pytest.fixture
-def demo(seeded_plan) -> Plan:
-    output = run("seed_demo_evaluations")
-    assert "評価データを作成しました" in output
-    return seeded_plan
+def demo(settings, seeded_demo) -> Plan:
+    settings.DEBUG = True  # as when the demo is built in the test itself
+    return seeded_demo
 
 
 def fingerprint(plan: Plan) -> list[tuple]:

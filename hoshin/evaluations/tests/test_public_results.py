@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.evaluations.models import (
     EvaluationSheet,
     Indicator,
@@ -141,10 +142,10 @@ def leaks(pages: dict[str, str], needles: list[str]) -> list[str]:
 STAGES = [Stage.DRAFT, Stage.RETURNED, Stage.SUBMITTED, Stage.APPROVED, Stage.FINAL]
 
 
-@pytest.fixture
+@shared_data
 def attacked():
     """Sheets in every unpublished stage, a control sheet published, and a published sheet of
-    a draft plan; each planted with markers."""
+    a draft plan; each planted with markers. Built once for the tests that read it."""
     world = make_world()
     StaffUnitCost.objects.create(fy=2025, amount=8000)
     node = world.bousai_action.node
@@ -301,9 +302,10 @@ def test_selectors_only_ever_start_from_published(attacked):
 # ---- what a citizen sees ---------------------------------------------------------------------------
 
 
-@pytest.fixture
+@shared_data
 def two_years():
-    """The bousai action evaluated and published in FY2024 and FY2025 (carried over)."""
+    """The bousai action evaluated and published in FY2024 and FY2025 (carried over); built
+    once for the tests that read it."""
     world = make_world()
     StaffUnitCost.objects.create(fy=2024, amount=7900)
     StaffUnitCost.objects.create(fy=2025, amount=8000)

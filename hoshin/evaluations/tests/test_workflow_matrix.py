@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shared_data
 from hoshin.evaluations.models import EvaluationSheet, SheetTransition, Stage
 from hoshin.evaluations.selectors.access import can_view
 from hoshin.evaluations.services.errors import SheetPermissionError, WorkflowError
@@ -72,6 +73,16 @@ def filled_sheet(world, action=None) -> EvaluationSheet:
     return sheet
 
 
+@shared_data
+def world():
+    """The test world with the hazard map's FY2025 sheet (``world.sheet``) ready to submit.
+
+    Built once for the tests that move it (each runs in its own transaction)."""
+    world = make_world()
+    world.sheet = filled_sheet(world)
+    return world
+
+
 def at_stage(sheet: EvaluationSheet, stage: str) -> EvaluationSheet:
     published_at = timezone.now() if stage == Stage.PUBLISHED else None
     EvaluationSheet.objects.filter(pk=sheet.pk).update(stage=stage, published_at=published_at)
@@ -100,9 +111,8 @@ def assert_unchanged(sheet, *, source):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "source"), CASES)
-def test_transition_through_the_web(client, name, source, role):
-    world = make_world()
-    sheet = at_stage(filled_sheet(world), source)
+def test_transition_through_the_web(client, name, source, role, world):
+    sheet = at_stage(world.sheet, source)
     user = user_of(world, role)
     if role != "anonymous":
         client.force_login(user)
@@ -127,9 +137,8 @@ def test_transition_through_the_web(client, name, source, role):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "source"), CASES)
-def test_transition_through_the_service(name, source, role):
-    world = make_world()
-    sheet = at_stage(filled_sheet(world), source)
+def test_transition_through_the_service(name, source, role, world):
+    sheet = at_stage(world.sheet, source)
     user = user_of(world, role)
     if role in ALLOWED[name]:
         sheet_transition(sheet=sheet, by=user, name=name, comment="理由")
@@ -158,18 +167,16 @@ def test_co_responsible_department_sees_the_sheet_but_is_refused_with_403(client
     assert_unchanged(sheet, source=source)
 
 
-def test_moves_need_post(client):
-    world = make_world()
-    sheet = filled_sheet(world)
+def test_moves_need_post(client, world):
+    sheet = world.sheet
     client.force_login(world.editor)
     response = client.get(reverse("evaluations:sheet_transition", args=[sheet.pk]))
     assert response.status_code == 405
     assert_unchanged(sheet, source=Stage.DRAFT)
 
 
-def test_a_move_from_the_wrong_stage_is_refused_and_explained(client):
-    world = make_world()
-    sheet = filled_sheet(world)
+def test_a_move_from_the_wrong_stage_is_refused_and_explained(client, world):
+    sheet = world.sheet
     client.force_login(world.planner)
     response = client.post(
         reverse("evaluations:sheet_transition", args=[sheet.pk]), {"name": "publish"}
@@ -183,9 +190,8 @@ def test_a_move_from_the_wrong_stage_is_refused_and_explained(client):
 
 
 @pytest.mark.parametrize("source", [Stage.SUBMITTED, Stage.APPROVED, Stage.FINAL, Stage.PUBLISHED])
-def test_planning_office_sends_back_from_every_later_stage(client, source):
-    world = make_world()
-    sheet = at_stage(filled_sheet(world), source)
+def test_planning_office_sends_back_from_every_later_stage(client, source, world):
+    sheet = at_stage(world.sheet, source)
     client.force_login(world.planner)
     response = client.post(
         reverse("evaluations:sheet_transition", args=[sheet.pk]),
@@ -210,9 +216,8 @@ def test_planning_office_sends_back_from_every_later_stage(client, source):
     assert sheet.stage == Stage.SUBMITTED
 
 
-def test_sending_back_a_published_sheet_removes_it_from_public_results():
-    world = make_world()
-    sheet = filled_sheet(world)
+def test_sending_back_a_published_sheet_removes_it_from_public_results(world):
+    sheet = world.sheet
     for name, user in (
         ("submit", world.editor),
         ("approve", world.head),
@@ -228,9 +233,8 @@ def test_sending_back_a_published_sheet_removes_it_from_public_results():
     assert not EvaluationSheet.objects.published().exists()
 
 
-def test_head_returns_a_submitted_sheet_to_its_editor():
-    world = make_world()
-    sheet = at_stage(filled_sheet(world), Stage.SUBMITTED)
+def test_head_returns_a_submitted_sheet_to_its_editor(world):
+    sheet = at_stage(world.sheet, Stage.SUBMITTED)
     sheet_transition(sheet=sheet, by=world.head, name="return_to_editor", comment="再確認を")
     assert_moved(
         sheet, source=Stage.SUBMITTED, target=Stage.RETURNED, user=world.head, comment="再確認を"
@@ -248,10 +252,9 @@ def test_the_moves_that_need_a_reason_are_the_backward_ones():
 
 @pytest.mark.parametrize("name", COMMENT_REQUIRED)
 @pytest.mark.parametrize("comment", ["", "   "])
-def test_a_move_that_needs_a_comment_is_refused_without_one(client, name, comment):
-    world = make_world()
+def test_a_move_that_needs_a_comment_is_refused_without_one(client, name, comment, world):
     source = sorted(TRANSITIONS[name].sources)[0]
-    sheet = at_stage(filled_sheet(world), source)
+    sheet = at_stage(world.sheet, source)
     user = world.head if name == "return_to_editor" else world.planner
     with pytest.raises(WorkflowError, match="理由をコメントに書いてください"):
         sheet_transition(sheet=sheet, by=user, name=name, comment=comment)
@@ -287,9 +290,8 @@ def test_submit_is_refused_with_the_list_of_missing_fields(client):
     assert_unchanged(sheet, source=Stage.DRAFT)
 
 
-def test_finalize_records_the_review_comment(client):
-    world = make_world()
-    sheet = at_stage(filled_sheet(world), Stage.APPROVED)
+def test_finalize_records_the_review_comment(client, world):
+    sheet = at_stage(world.sheet, Stage.APPROVED)
     client.force_login(world.planner)
     client.post(
         reverse("evaluations:sheet_transition", args=[sheet.pk]),

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils.http import http_date
 
+from conftest import shared_data
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.spreadsheets import cp932_message
 from hoshin.opendata.datasets import DATASETS
@@ -40,8 +41,9 @@ def read_xlsx(data: bytes):
     return workbook, [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
 
 
-@pytest.fixture
+@shared_data
 def results():
+    """Built once for the download tests (each runs in its own transaction)."""
     return published_results()
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from conftest import COMPREHENSIVE_SEED, REFORM_SEED, shared_data
 from hoshin.audit.models import AuditEntry
 from hoshin.org.models import Department, DepartmentKind
 from hoshin.plans.formats.detect import parse_plan_file
@@ -36,9 +37,10 @@ def action_starting(plan: Plan, start: str) -> Action:
     return Action.objects.get(plan=plan, text__startswith=start)
 
 
-@pytest.fixture
-def reform_plan(reform_seed_bytes):
-    parsed = parse_plan_file(reform_seed_bytes, REFORM_FILE)
+@shared_data
+def reform_plan():
+    """The reform seed imported once for the tests that read it."""
+    parsed = parse_plan_file(REFORM_SEED.read_bytes(), REFORM_FILE)
     summary = plan_import(
         parsed=parsed,
         name="第6次行財政改革実施計画",
@@ -48,9 +50,10 @@ def reform_plan(reform_seed_bytes):
     return summary
 
 
-@pytest.fixture
-def comprehensive_plan(comprehensive_seed_bytes):
-    parsed = parse_plan_file(comprehensive_seed_bytes, COMPREHENSIVE_FILE)
+@shared_data
+def comprehensive_plan():
+    """The comprehensive seed imported once for the tests that read it."""
+    parsed = parse_plan_file(COMPREHENSIVE_SEED.read_bytes(), COMPREHENSIVE_FILE)
     return plan_import(parsed=parsed, name="総合計画 第5章", create_departments=True)
 
 

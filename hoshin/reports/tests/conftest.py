@@ -4,8 +4,8 @@ import io
 from dataclasses import dataclass
 
 import pypdf
-import pytest
 
+from conftest import shared_data
 from hoshin.evaluations.models import EvaluationSheet, StaffUnitCost, Stage
 from hoshin.evaluations.services.cycle import fiscal_year_start
 from hoshin.evaluations.services.sheets import indicator_add
@@ -57,8 +57,9 @@ def canary_values(tag: str) -> dict:
     }
 
 
-@pytest.fixture
-def reports(db) -> Reports:
+@shared_data
+def reports() -> Reports:
+    """Built once for the report tests that follow one another (each runs in its own transaction)."""
     world = make_world()
     StaffUnitCost.objects.create(fy=2025, amount=8000)
     Action.objects.filter(pk=world.bousai_action.pk).update(number="1", title=ACTION_TITLE)

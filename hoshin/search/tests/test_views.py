@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.evaluations.models import Stage
 from hoshin.evaluations.tests.factories import make_world, open_year, sheet_of
 from hoshin.evaluations.tests.stage_helpers import advance, fill
@@ -12,8 +13,9 @@ from hoshin.search.services import search_rebuild
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_data
 def world():
+    """Published and draft texts, indexed; built once for the tests that search them."""
     world = make_world()
     cycle = open_year(world)
     fill(world, sheet_of(cycle, world.bousai_action), {"activities": "避難訓練を三回実施"})

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from conftest import shared_data
 from hoshin.org.models import District
 from hoshin.surveys.management.commands.seed_demo_surveys import (
     CLOSED_RESPONSES,
@@ -58,8 +59,9 @@ def fingerprint() -> list[tuple]:
     )
 
 
-@pytest.fixture
+@shared_data
 def seeded():
+    """Both demo surveys, seeded once for the tests that use them."""
     output = seed()
     assert "作成しました" in output
     return Survey.objects.get(title=CLOSED_TITLE), Survey.objects.get(title=OPEN_TITLE)

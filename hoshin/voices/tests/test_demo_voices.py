@@ -6,10 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import REFORM_SEED, shared_data
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.business_days import business_days_between
 from hoshin.org.models import District, User
@@ -43,13 +44,20 @@ def run(name: str, *args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded_plan(settings, reform_seed_bytes) -> Plan:
-    settings.DEBUG = True  # create_demo_users refuses to run on a production server
-    parsed = parse_plan_file(reform_seed_bytes, "001_93b4eaf820d612a8.txt")
+@shared_data
+def imported_plan() -> Plan:
+    """The reform seed imported and published, and the demo users: built once for both tests."""
+    parsed = parse_plan_file(REFORM_SEED.read_bytes(), REFORM_SEED.name)
     plan_import(parsed=parsed, name=REFORM_PLAN, create_departments=True, publish=True)
-    run("create_demo_users")
+    with override_settings(DEBUG=True):  # create_demo_users refuses to run on a production server
+        run("create_demo_users")
     return Plan.objects.get(name=REFORM_PLAN)
+
+
+@pytest.fixture
+def seeded_plan(settings, imported_plan) -> Plan:
+    settings.DEBUG = True  # as when the plan is imported in the test itself
+    return imported_plan
 
 
 def fingerprint() -> list[tuple]:

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shared_data
 from hoshin.audit.models import AuditEntry
 from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, Stage
 from hoshin.evaluations.selectors.dashboard import dashboard_rollup
@@ -46,9 +47,11 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
+@shared_data
 def world():
-    """FY2024 and FY2025 of the hazard-map action published; other sheets in other stages."""
+    """FY2024 and FY2025 of the hazard-map action published; other sheets in other stages.
+
+    Built once for the tests that follow one another (each runs in its own transaction)."""
     world = make_world()
     last = open_year(world, 2024)
     advance(world, fill(world, sheet_of(last, world.bousai_action)), Stage.PUBLISHED)
