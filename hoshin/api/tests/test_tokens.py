@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from conftest import shared_data
 from hoshin.api.models import ApiToken
 from hoshin.api.selectors import token_hash
 from hoshin.api.services import api_token_create
@@ -28,8 +29,9 @@ def call(client: Client, method: str, url: str, secret: str | None = None, body=
     return response, json.loads(response.content) if response.content else None
 
 
-@pytest.fixture
-def world(db):
+@shared_data
+def world():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     world = make_world()
     world.cycle = open_year(world)
     return world

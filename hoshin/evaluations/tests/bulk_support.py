@@ -21,6 +21,10 @@ class BulkWorld:
     indicator: Indicator
 
     def __getattr__(self, name):
+        # Only for the world's people and actions: copying asks for special names (and for
+        # ``world`` itself) before the instance has any attributes.
+        if name == "world" or name.startswith("__"):
+            raise AttributeError(name)
         return getattr(self.world, name)
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from conftest import shared_data
 from hoshin.evaluations import bulk
 from hoshin.evaluations.bulk import layout
 from hoshin.evaluations.bulk.errors import column_letter
@@ -25,8 +26,9 @@ from hoshin.plans.models import Plan, PlanNode
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_data
 def setup():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     return bulk_world()
 
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.evaluations import bulk
 from hoshin.evaluations.bulk import layout
 from hoshin.evaluations.models import SheetUpload
@@ -16,10 +17,16 @@ pytestmark = pytest.mark.django_db
 ALLOWED, FORBIDDEN, LOGIN, NOT_FOUND = "allowed", "forbidden", "login", "not_found"
 
 
-@pytest.fixture
-def setup(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@shared_data
+def bulk_data():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     return bulk_world()
+
+
+@pytest.fixture
+def setup(settings, tmp_path, bulk_data):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return bulk_data
 
 
 def client_for(setup, who) -> Client:

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.audit.models import AuditEntry
 from hoshin.evaluations.models import EvaluationCycle, EvaluationSheet, StaffUnitCost, Stage
 from hoshin.evaluations.tests.factories import make_user, make_world, open_year, sheet_of
@@ -26,15 +27,16 @@ MATRIX = [
 THIS_FY = fiscal_year_of(datetime.date.today())
 
 
-@pytest.fixture
+@shared_data
 def world():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     world = make_world()
     world.plan.start_fy, world.plan.end_fy = 2020, 2040
     world.plan.save()
     return world
 
 
-@pytest.fixture
+@shared_data(world)
 def cycle(world):
     return open_year(world, 2025)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.evaluations.models import (
     EvaluationSheet,
     EvaluationTemplate,
@@ -39,12 +40,13 @@ def sheet_url(name, sheet):
     return reverse(f"evaluations:{name}", args=[sheet.pk])
 
 
-@pytest.fixture
+@shared_data
 def world():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     return make_world()
 
 
-@pytest.fixture
+@shared_data(world)
 def sheet(world):
     return sheet_of(open_year(world), world.bousai_action)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.audit.models import AuditEntry
 from hoshin.evaluations import defaults
 from hoshin.evaluations.forms.template_config import scale_to_text, text_to_scale
@@ -36,8 +37,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
+@shared_data
 def world():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     return make_world()
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from conftest import shared_data
 from hoshin.voices.models import (
     PersonalDataView,
     ReplyEvent,
@@ -40,8 +41,9 @@ from hoshin.voices.tests.handling_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_data
 def staff():
+    """Built once for the tests that follow one another (each runs in its own transaction)."""
     return make_staff()
 
 
