@@ -28,16 +28,24 @@ def voices_handover(reorganization: Reorganization) -> int:
         led = _open_voices().filter(lead_department__in=predecessor_ids)
         changed.update(led.values_list("pk", flat=True))
         led.update(lead_department=heir)
-    links = CitizenVoice.co_departments.through.objects.filter(
+    through = CitizenVoice.co_departments.through
+    links = through.objects.filter(
         department_id__in=predecessor_ids, citizenvoice__status__in=VoiceStatus.open()
     )
     voice_ids = set(links.values_list("citizenvoice_id", flat=True))
     changed |= voice_ids
     links.delete()
     if heir is not None and voice_ids:
-        # The heir becomes a co-department unless it already is one or leads the voice.
-        for voice in CitizenVoice.objects.filter(pk__in=voice_ids).exclude(lead_department=heir):
-            voice.co_departments.add(heir)
+        # The heir becomes a co-department unless it already is one (ignore_conflicts) or leads
+        # the voice; one insert however many voices.
+        not_led = CitizenVoice.objects.filter(pk__in=voice_ids).exclude(lead_department=heir)
+        through.objects.bulk_create(
+            [
+                through(citizenvoice_id=pk, department_id=heir.pk)
+                for pk in not_led.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
     return len(changed)
 
 
