@@ -157,6 +157,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # The largest sheet workbook (XLSX/JSON) the bulk upload and import_sheets accept.
 SHEET_UPLOAD_MAX_BYTES = env_int("SHEET_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# ---- bounded parsers (issue 10)
+# Every uploaded CSV/XLSX/JSON/text (plan import, sheet workbook) is checked against these
+# before it is parsed (hoshin.lib.spreadsheets.ReadLimits): a crafted file is refused in a scan.
+HOSHIN_UPLOAD_MAX_ROWS = env_int("HOSHIN_UPLOAD_MAX_ROWS", 20_000)
+HOSHIN_UPLOAD_MAX_COLUMNS = env_int("HOSHIN_UPLOAD_MAX_COLUMNS", 500)
+HOSHIN_UPLOAD_MAX_CELLS = env_int("HOSHIN_UPLOAD_MAX_CELLS", 200_000)
+HOSHIN_UPLOAD_MAX_DEPTH = env_int("HOSHIN_UPLOAD_MAX_DEPTH", 64)
+HOSHIN_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("HOSHIN_XLSX_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+HOSHIN_XLSX_MAX_MEMBERS = env_int("HOSHIN_XLSX_MAX_MEMBERS", 1_000)
+HOSHIN_XLSX_MAX_RATIO = env_int("HOSHIN_XLSX_MAX_RATIO", 100)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -24,8 +24,11 @@ them (``exact=True``; the caller names the cell), reports and open data drop the
 """
 
 import csv
+import io
 import re
+import warnings
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -225,3 +228,290 @@ def xlsx_row(ws, values: Iterable, *, exact: bool = False) -> list:
 def xlsx_append(ws, values: Iterable, *, exact: bool = False) -> None:
     """``ws.append(values)`` with each ``str`` written as a text cell."""
     ws.append(xlsx_row(ws, values, exact=exact))
+
+
+# ---- reading uploads: bounded before anything is built -----------------------------------------
+#
+# Every parser of an uploaded file (plan import, sheet workbook) reads through these functions,
+# so a crafted file is refused by its size, its shape or its nesting before openpyxl, csv or json
+# builds anything of it: a merged range of 16 million cells, a declared dimension of a whole
+# sheet, 2 million plain cells, a zip bomb or 100,000 nested brackets each cost a scan of the
+# bytes, not minutes of CPU and gigabytes of memory. The limits are settings (README).
+
+
+class SpreadsheetReadError(ValueError):
+    """An uploaded file cannot be read (damaged, old .xls); the caller names the file."""
+
+
+class UploadLimitError(SpreadsheetReadError):
+    """An uploaded file exceeds a limit; the message names what exceeded which limit."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How big an uploaded file may be; ``from_settings()`` gives the configured ones."""
+
+    rows: int = 20_000  # highest row number of a sheet; data rows of a CSV; lines of a text
+    columns: int = 500  # highest column number of a sheet; fields of a CSV row
+    cells: int = 200_000  # rows × columns of every sheet's used range together; JSON values
+    depth: int = 64  # JSON nesting
+    xlsx_uncompressed: int = 50 * 1024 * 1024  # all XML parts together, unpacked
+    xlsx_members: int = 1_000  # parts in the zip
+    xlsx_ratio: int = 100  # unpacked ÷ packed of a part larger than 1 MB
+
+    @classmethod
+    def from_settings(cls) -> "ReadLimits":
+        from django.conf import settings
+
+        return cls(
+            rows=settings.HOSHIN_UPLOAD_MAX_ROWS,
+            columns=settings.HOSHIN_UPLOAD_MAX_COLUMNS,
+            cells=settings.HOSHIN_UPLOAD_MAX_CELLS,
+            depth=settings.HOSHIN_UPLOAD_MAX_DEPTH,
+            xlsx_uncompressed=settings.HOSHIN_XLSX_MAX_UNCOMPRESSED_BYTES,
+            xlsx_members=settings.HOSHIN_XLSX_MAX_MEMBERS,
+            xlsx_ratio=settings.HOSHIN_XLSX_MAX_RATIO,
+        )
+
+
+def _limit(what: str, value, limit) -> UploadLimitError:
+    return UploadLimitError(
+        _("%(what)sが上限を超えています（%(value)s、上限 %(limit)s）。ファイルを分けてください。")
+        % {"what": what, "value": f"{value:,}", "limit": f"{limit:,}"}
+    )
+
+
+XLSX_UNREADABLE = (
+    "Excel ブック（.xlsx）として読めません。Excel で開き「Excel ブック (*.xlsx)」で"
+    "保存し直してください（%(error)s）。"
+)
+XLS_OLD = (
+    "古い Excel 形式（.xls）のファイルです。Excel で開き「Excel ブック (*.xlsx)」で"
+    "保存し直してください。"
+)
+_PART_RATIO_FROM = 1024 * 1024  # small parts compress oddly; only large ones can be bombs
+_REF = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d+)?")
+
+
+def _ref_corner(ref: str) -> tuple[int, int]:
+    """(row, column) of a cell reference such as ``XFD1048576``; 0 for a part left out."""
+    match = _REF.fullmatch(ref.strip())
+    if not match:
+        return 0, 0
+    letters, digits = match.groups()
+    column = 0
+    for char in (letters or "").upper():
+        column = column * 26 + ord(char) - 64
+    return int(digits or 0), column
+
+
+class _SheetScan:
+    """A streaming look at one XML part: cells, rows, ``<dimension>`` and ``<mergeCell>``.
+
+    A cell or row without ``r`` follows the previous one, as Excel and openpyxl place it.
+    """
+
+    def __init__(self, name: str, limits: ReadLimits, budget: list[int]):
+        self.name, self.limits, self.budget = name, limits, budget
+        self.max_row = self.max_column = self.row = self.column = 0
+        self.elements = self.merged = 0
+        self.merges: list[str] = []
+
+    def start(self, tag: str, attrs: dict) -> None:
+        self.elements += 1
+        if self.elements > self.limits.cells * 4 + 10_000:
+            raise _limit(_("%s の XML の要素数") % self.name, self.elements, self.limits.cells * 4)
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "row":
+            ref = attrs.get("r", "")
+            self.row, self.column = int(ref) if ref.isdigit() else self.row + 1, 0
+            self._extend(self.row, 0)
+        elif local == "c":
+            row, column = _ref_corner(attrs["r"]) if "r" in attrs else (0, 0)
+            self.row, self.column = row or self.row, column or self.column + 1
+            self._extend(self.row, self.column)
+        elif local == "dimension" or local == "mergeCell":
+            ref = attrs.get("ref", "")
+            what = f'{local} ref="{ref[:40]}"'
+            corners = [_ref_corner(corner) for corner in ref.split(":")[:2]]
+            for row, column in corners:
+                self._extend(row, column, what)
+            if local == "mergeCell" and corners:
+                self.merges.append(ref)
+                # openpyxl builds a cell for every merged position, overlapping ranges again.
+                (top, left), (bottom, right) = corners[0], corners[-1]
+                self.merged += (abs(bottom - top) + 1) * (abs(right - left) + 1)
+                if self.merged > self.limits.cells:
+                    raise _limit(_("%s の結合セルの面積") % what, self.merged, self.limits.cells)
+
+    def _extend(self, row: int, column: int, what: str = "") -> None:
+        where = f"{self.name}" + (f"（{what}）" if what else "")
+        if row > self.limits.rows:
+            raise _limit(_("%s の行数") % where, row, self.limits.rows)
+        if column > self.limits.columns:
+            raise _limit(_("%s の列数") % where, column, self.limits.columns)
+        old_area = self.max_row * self.max_column
+        self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, column)
+        self.budget[0] += self.max_row * self.max_column - old_area
+        if self.budget[0] > self.limits.cells:
+            raise _limit(
+                _("%s までのセルの数（行数×列数）") % where, self.budget[0], self.limits.cells
+            )
+
+
+def _no_entities(*_args) -> None:
+    # No part of a workbook has a DTD; one would be the way to an entity-expansion bomb.
+    raise UploadLimitError(_("XML に DTD・実体宣言があります（Excel のブックにはありません）。"))
+
+
+def _scan_part(stream, scan: _SheetScan, size_limit: int) -> int:
+    import pyexpat
+
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = scan.start
+    parser.StartDoctypeDeclHandler = _no_entities
+    parser.EntityDeclHandler = _no_entities
+    read = 0
+    try:
+        while chunk := stream.read(256 * 1024):
+            read += len(chunk)
+            if read > size_limit:
+                raise _limit(_("展開後のサイズ"), read, size_limit)
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except pyexpat.ExpatError as exc:
+        raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": f"{scan.name}: {exc}"}) from None
+    return read
+
+
+def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[str]]:
+    """Refuse a workbook over ``limits`` before building it; each part's merged ranges.
+
+    Looks at the zip (parts, unpacked size, compression ratio) and streams every XML part
+    once: a DTD is refused, and cells, rows, ``<dimension>`` and ``<mergeCell ref>`` of every
+    sheet count towards the rows, columns and cells (used range) limits. Memory stays at one
+    chunk; time is proportional to what is read before the first limit is hit.
+    """
+    import zipfile
+
+    limits = limits or ReadLimits.from_settings()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SpreadsheetReadError(_(XLS_OLD))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": type(exc).__name__}) from None
+    if len(members) > limits.xlsx_members:
+        raise _limit(_("ブック内のファイル数"), len(members), limits.xlsx_members)
+    declared = sum(member.file_size for member in members)
+    if declared > limits.xlsx_uncompressed:
+        raise _limit(_("展開後のサイズ（バイト）"), declared, limits.xlsx_uncompressed)
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _PART_RATIO_FROM and ratio > limits.xlsx_ratio:
+            raise _limit(_("%s の圧縮率") % member.filename, int(ratio), limits.xlsx_ratio)
+    budget, merges, left = [0], {}, limits.xlsx_uncompressed
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        scan = _SheetScan(member.filename, limits, budget)
+        try:
+            with archive.open(member) as stream:
+                left -= _scan_part(stream, scan, left)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+            raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": type(exc).__name__}) from None
+        if scan.merges:
+            merges[member.filename] = scan.merges
+    return merges
+
+
+def xlsx_open(data: bytes, limits: ReadLimits | None = None):
+    """The openpyxl workbook of an upload, after ``xlsx_check`` (SpreadsheetReadError if not).
+
+    Formulas are kept as formulas (``data_only=False``) so that readers can refuse them.
+    """
+    import openpyxl
+
+    xlsx_check(data, limits)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": type(exc).__name__}) from None
+
+
+def csv_rows(text: str, *, delimiter: str = ",", limits: ReadLimits | None = None):
+    """``csv.reader`` rows of ``text`` with the row, field-count and cell limits applied.
+
+    Yields ``(line, cells)``: the line where the row starts, as an editor counts it. A field
+    longer than the csv module's ``field_size_limit`` (128 KiB) is a ``SpreadsheetReadError``.
+    """
+    limits = limits or ReadLimits.from_settings()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line, rows, cells = 1, 0, 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise SpreadsheetReadError(
+                _("%(line)s行目: CSVとして読めません（%(error)s）。") % {"line": line, "error": exc}
+            ) from None
+        rows, cells = rows + 1, cells + len(row)
+        if rows > limits.rows:
+            raise _limit(_("CSV の行数"), rows, limits.rows)
+        if len(row) > limits.columns:
+            raise _limit(_("%s行目の列数") % line, len(row), limits.columns)
+        if cells > limits.cells:
+            raise _limit(_("CSV のセルの数"), cells, limits.cells)
+        yield line, row
+        line = reader.line_num + 1
+
+
+def text_lines_check(text: str, limits: ReadLimits | None = None) -> None:
+    """Refuse a text file with more lines than the row limit, before it is split."""
+    limits = limits or ReadLimits.from_settings()
+    lines = text.count("\n") + 1
+    if lines > limits.rows:
+        raise _limit(_("行数"), lines, limits.rows)
+
+
+# Strings (with their escapes) are skipped by the depth scan: brackets inside them are text.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_check(text: str, limits: ReadLimits | None = None) -> None:
+    """Refuse JSON nested deeper than ``limits.depth`` or with more values than ``limits.cells``.
+
+    A pre-scan of the text, counting brackets outside strings, so that ``json.loads`` never
+    recurses deeper than the limit (100,000 nested brackets are a message, not a RecursionError).
+    """
+    limits = limits or ReadLimits.from_settings()
+    bare = _JSON_STRING.sub('""', text)
+    values = bare.count(",") + 1
+    if values > limits.cells:
+        raise _limit(_("JSON の値の数"), values, limits.cells)
+    depth = 0
+    for match in _JSON_BRACKETS.finditer(bare):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limits.depth:
+                line = bare.count("\n", 0, match.start()) + 1
+                raise UploadLimitError(
+                    _("JSON の入れ子が深すぎます（%(line)s行目で%(depth)s段、上限 %(limit)s段）。")
+                    % {"line": line, "depth": depth, "limit": limits.depth}
+                )
+        else:
+            depth -= 1
+
+
+def json_load(text: str, *, limits: ReadLimits | None = None, **options):
+    """``json.loads(text, **options)`` after ``json_check`` (JSONDecodeError as json raises it)."""
+    import json
+
+    json_check(text, limits)
+    return json.loads(text, **options)

@@ -14,6 +14,7 @@ from hoshin.evaluations.bulk.content import (
 )
 from hoshin.evaluations.bulk.errors import BulkFormatError, Place
 from hoshin.evaluations.models import CostKind
+from hoshin.lib.spreadsheets import UploadLimitError, json_load
 
 
 def _json_key(path: str, key: str) -> str:
@@ -26,7 +27,9 @@ def read_json(data: bytes) -> UploadContent:
     except UnicodeDecodeError:
         raise BulkFormatError("JSON ファイルは UTF-8 で保存してください。") from None
     try:
-        document = json.loads(text, parse_float=Decimal)
+        document = json_load(text, parse_float=Decimal)
+    except UploadLimitError as exc:
+        raise BulkFormatError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise BulkFormatError(
             f"JSON として読めません（{exc.lineno}行目 {exc.colno}文字目: {exc.msg}）。"

@@ -3,8 +3,6 @@
 Merged cells and formulas are errors at their place, and their cells are not read.
 """
 
-import io
-import warnings
 from dataclasses import dataclass
 
 from hoshin.evaluations.bulk import layout
@@ -19,25 +17,15 @@ from hoshin.evaluations.bulk.content import (
 )
 from hoshin.evaluations.bulk.errors import BulkFormatError, Place
 from hoshin.evaluations.models import CostKind
+from hoshin.lib.spreadsheets import SpreadsheetReadError, xlsx_open
 
 
 def _load_workbook(data: bytes):
-    import openpyxl
-
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise BulkFormatError(
-            "古い Excel 形式（.xls）のファイルです。Excel で開き「Excel ブック (*.xlsx)」で"
-            "保存し直してください。"
-        )
+    """The workbook, after the bounded check of ``lib.spreadsheets`` (one policy for uploads)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        raise BulkFormatError(
-            "Excel ブック（.xlsx）として読めません。Excel で開き「Excel ブック (*.xlsx)」で"
-            f"保存し直してください（{type(exc).__name__}）。"
-        ) from None
+        return xlsx_open(data)
+    except SpreadsheetReadError as exc:
+        raise BulkFormatError(str(exc)) from None
 
 
 def read_xlsx(data: bytes) -> UploadContent:

@@ -14,6 +14,7 @@ import datetime
 import json
 
 from hoshin.lib.fiscal import MAX_FY, MIN_FY
+from hoshin.lib.spreadsheets import UploadLimitError, json_load
 from hoshin.plans.formats.base import (
     ParsedAction,
     ParsedKeyProject,
@@ -289,11 +290,11 @@ class JsonFormat(PlanFormat):
                 where=f"{line}行目",
             ) from None
         try:
-            document = json.loads(text)
+            document = json_load(text)
+        except UploadLimitError as exc:
+            raise PlanFormatError(str(exc)) from None
         except json.JSONDecodeError as exc:
             raise PlanFormatError(
                 f"JSON として読めません（{exc.msg}）。", where=f"{exc.lineno}行目 {exc.colno}列目"
             ) from None
-        except RecursionError:
-            raise PlanFormatError(f"入れ子が深すぎます（{MAX_DEPTH}段まで）。") from None
         return _Reader().read(document)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from hoshin.lib.encodings import DecodeError, decode_text
 from hoshin.lib.fiscal import FiscalYearError, parse_fiscal_year
+from hoshin.lib.spreadsheets import UploadLimitError, text_lines_check
 from hoshin.plans.formats.base import PlanFormatError
 
 # Any of the spaces people type between a number and a title (ASCII, full-width, tab).
@@ -55,15 +56,25 @@ def decode_lines(data: bytes) -> list[Line]:
         raise PlanFormatError(
             "文字コードを読めません（UTF-16のデータが途中で切れています）。", where=where(1)
         ) from None
+    try:
+        text_lines_check(text)
+    except UploadLimitError as exc:
+        raise _TooLong(str(exc)) from None
     # Split on real line breaks only: str.splitlines() also splits on \x0c, \u2028 … and the
     # line numbers in messages would no longer match what the user's editor shows.
     return [Line(index, raw.strip()) for index, raw in enumerate(_LINE_BREAK.split(text), 1)]
 
 
+class _TooLong(PlanFormatError):
+    """Over the upload limits: said as it is, not as "format unknown" by a sniffer."""
+
+
 def try_decode_lines(data: bytes) -> list[Line] | None:
-    """Like decode_lines, for sniff(): None instead of an error."""
+    """Like decode_lines, for sniff(): None instead of an error (but a file over the limits)."""
     try:
         return decode_lines(data)
+    except _TooLong:
+        raise
     except PlanFormatError:
         return None
 

@@ -5,13 +5,11 @@ A cell the exporter wrote with an apostrophe in front (a text starting like a fo
 ``hoshin.lib.spreadsheets``) is read without it, so export → import gives back the same text.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 
 from hoshin.lib.encodings import DecodeError, decode_text
-from hoshin.lib.spreadsheets import csv_unescape
+from hoshin.lib.spreadsheets import SpreadsheetReadError, csv_rows, csv_unescape
 from hoshin.plans.formats.base import ParsedPlan, PlanFormat, PlanFormatError, register
 from hoshin.plans.formats.tabular.columns import FIRST_FIXED_COLUMN
 from hoshin.plans.formats.tabular.metadata import _read_metadata
@@ -90,15 +88,17 @@ def _guess_delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
-    """Rows as (line where the row starts, cleaned cells)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
+    """Rows as (line where the row starts, cleaned cells), within the upload limits."""
+    rows = csv_rows(text, delimiter=delimiter)
     while True:
         try:
-            cells = next(reader)
+            line, cells = next(rows)
         except StopIteration:
             return
-        except csv.Error as exc:
-            raise PlanFormatError(f"CSVとして読めません（{exc}）。", where=f"{line}行目") from None
+        except SpreadsheetReadError as exc:
+            message = str(exc)
+            match = re.match(r"^(\d+)行目: (.*)$", message, re.DOTALL)
+            if match:
+                raise PlanFormatError(match.group(2), where=f"{match.group(1)}行目") from None
+            raise PlanFormatError(message) from None
         yield line, [_cell_text(csv_unescape(cell)) for cell in cells]
-        line = reader.line_num + 1

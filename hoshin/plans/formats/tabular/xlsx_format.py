@@ -4,10 +4,9 @@ Sheet ``計画情報`` carries the plan metadata. Merged cells, formulas and old
 with a message saying how to fix the workbook.
 """
 
-import io
-import warnings
 from collections.abc import Iterable
 
+from hoshin.lib.spreadsheets import SpreadsheetReadError, xlsx_open
 from hoshin.plans.formats.base import ParsedPlan, PlanFormat, PlanFormatError, register
 from hoshin.plans.formats.tabular.columns import META_SHEET
 from hoshin.plans.formats.tabular.metadata import _read_metadata
@@ -66,22 +65,11 @@ class XlsxFormat(PlanFormat):
 
 
 def _load_workbook(data: bytes):
-    import openpyxl
-
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise PlanFormatError(
-            "古い Excel 形式（.xls）のファイルです。Excel で開き「Excel ブック (*.xlsx)」で"
-            "保存し直してください。"
-        )
+    """The workbook, after the bounded check of ``lib.spreadsheets`` (one policy for uploads)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it drops
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        raise PlanFormatError(
-            "Excel ブック（.xlsx）として読めません。Excel で開き「Excel ブック (*.xlsx)」で"
-            f"保存し直してください（{type(exc).__name__}）。"
-        ) from None
+        return xlsx_open(data)
+    except SpreadsheetReadError as exc:
+        raise PlanFormatError(str(exc)) from None
 
 
 def _reject_merged(sheet) -> None:
