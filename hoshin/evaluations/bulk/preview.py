@@ -6,7 +6,8 @@ writes; ``services.bulk.upload_apply`` saves a preview that has no errors.
 Checks, each reported at its tab/row/column (XLSX) or JSON path:
 
 - the file's plan and year (tab 情報) are those the user chose (web) and exist;
-- each sheet id exists and belongs to that plan, year and department (a row copied from
+- each sheet id exists, the user may see it (``selectors.access.sheets_visible_to``; one they
+  may not see is "not found", word for word) and it belongs to that plan, year and department (a row copied from
   another department's or last year's file is refused);
 - each sheet's version is its current one (a sheet saved since the download is refused, as the
   form refuses a stale page) — also when the file would not change it, so that a file applied
@@ -34,7 +35,7 @@ from hoshin.evaluations.models import (
     SheetRevision,
     Stage,
 )
-from hoshin.evaluations.selectors.access import can_edit, is_editor_of
+from hoshin.evaluations.selectors.access import can_edit, is_editor_of, sheets_visible_to
 from hoshin.evaluations.services.errors import SheetValidationError
 from hoshin.evaluations.services.sheets import sheet_parse
 from hoshin.lib.fiscal import format_fiscal_year
@@ -153,7 +154,7 @@ def preview_content(
     )
     if not _check_info(content, preview, plan=plan, fy=fy):
         return preview
-    sheets = _load_sheets(list(content.sheets))
+    sheets = _load_sheets(list(content.sheets), user=user)
     stale = [
         sheet_id
         for sheet_id, entry in content.sheets.items()
@@ -246,10 +247,17 @@ def _check_info(content: UploadContent, preview: Preview, *, plan, fy) -> bool:
     return True
 
 
-def _load_sheets(ids: list[int]) -> dict[int, EvaluationSheet]:
-    """The file's sheets with everything the checks read, in a fixed number of queries."""
+def _load_sheets(ids: list[int], *, user) -> dict[int, EvaluationSheet]:
+    """The file's sheets the user may see, with everything the checks read, in a fixed number
+    of queries.
+
+    A sheet the user may not see is left out here, before anything reads it, so it is reported
+    exactly as an id that does not exist: its stage, version, editors and values cannot
+    influence any message (issue 10, finding 1: the bulk-upload oracle).
+    """
     queryset = (
-        EvaluationSheet.objects.filter(pk__in=ids)
+        sheets_visible_to(user=user)
+        .filter(pk__in=ids)
         .select_related("cycle__plan", "department", "action", "node")
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("position", "id")),

@@ -133,11 +133,17 @@ def test_a_sheet_of_another_department(setup, workbook):
     ws = workbook[layout.MAIN_TAB]
     ws.cell(row=target.row, column=column_of(ws, "version")).value = 1
     ws.cell(row=target.row, column=column_of(ws, "overall_grade")).value = "A"
-    errors = refused(save(workbook), setup)
+    # The planning office sees every sheet, so it is told whose sheet it is …
+    errors = refused(save(workbook), setup, user=setup.planner)
     assert (
         f"評価シート!{target.row}行目（シートID {setup.zaisei.pk}）: シートID {setup.zaisei.pk}"
         "「長期財政計画を策定する。」は財政課のシートです（このファイルは地域防災対策室の書き出し）。"
     ) in errors
+    # … the 防災 editor may not see it: a missing id, word for word (issue 10, finding 1).
+    assert (
+        f"評価シート!{target.row}行目（シートID {setup.zaisei.pk}）: シートID {setup.zaisei.pk}"
+        " のシートはありません。"
+    ) in refused(save(workbook), setup)
     # The overwritten sheet's cost rows now have no row on the main tab: said so, row by row.
     assert sum("の行がタブ「評価シート」にありません" in e for e in errors) == 3
 
@@ -268,12 +274,18 @@ def test_a_user_without_rights(setup, workbook):
     grade = cell(workbook, layout.MAIN_TAB, setup.sheet.pk, "future_direction")
     grade.value = "拡充"
     data = save(workbook)
-    for user in (setup.other_editor, setup.head, setup.viewer):
+    for user in (setup.head, setup.viewer):
         (error,) = refused(data, setup, user=user)
         assert error == (
             f"評価シート!{target.coordinate}, {grade.coordinate}（総合評価、今後の方向性）: "
             "このシートを編集する権限がありません（地域防災対策室のシートです）。"
         )
+    # 財政課's editor may not see the sheet at all: a missing id (issue 10, finding 1).
+    (error,) = refused(data, setup, user=setup.other_editor)
+    assert error == (
+        f"評価シート!{target.row}行目（シートID {setup.sheet.pk}）: "
+        f"シートID {setup.sheet.pk} のシートはありません。"
+    )
 
 
 def test_a_changed_row_of_a_sheet_no_longer_in_draft(setup):

@@ -177,8 +177,14 @@ def test_json_round_trip_records_source_json(setup, tmp_path):
     import json
 
     path = tmp_path / "sheets.json"
+    # The editor's own department: a sheet they may not see is refused as not found (issue 10).
     call_command(
-        "export_sheets", plan=setup.plan.name, fy="2025", format_name="json", output=str(path)
+        "export_sheets",
+        plan=setup.plan.name,
+        fy="2025",
+        department=setup.world.bousai.name,
+        format_name="json",
+        output=str(path),
     )
     document = json.loads(path.read_text(encoding="utf-8"))
     item = next(s for s in document["sheets"] if s["id"] == setup.sheet.pk)
