@@ -25,8 +25,11 @@ them (``exact=True``; the caller names the cell), reports and open data drop the
 
 import csv
 import io
+import pyexpat
 import re
 import warnings
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -276,7 +279,7 @@ class ReadLimits:
 
 def _limit(what: str, value, limit) -> UploadLimitError:
     return UploadLimitError(
-        _("%(what)sが上限を超えています（%(value)s、上限 %(limit)s）。ファイルを分けてください。")
+        _("%(what)sが上限を超えています（%(value)s、上限 %(limit)s）。")
         % {"what": what, "value": f"{value:,}", "limit": f"{limit:,}"}
     )
 
@@ -320,8 +323,10 @@ class _SheetScan:
     def start(self, tag: str, attrs: dict) -> None:
         self.elements += 1
         if self.elements > self.limits.cells * 4 + 10_000:
-            raise _limit(_("%s の XML の要素数") % self.name, self.elements, self.limits.cells * 4)
-        local = tag.rsplit(" ", 1)[-1]
+            raise _limit(_("%sの XML の要素数") % self.name, self.elements, self.limits.cells * 4)
+        local = tag.rpartition(" ")[2]
+        if local == "v" or local == "t":  # most elements of a sheet: nothing to check
+            return
         if local == "row":
             ref = attrs.get("r", "")
             self.row, self.column = int(ref) if ref.isdigit() else self.row + 1, 0
@@ -342,20 +347,28 @@ class _SheetScan:
                 (top, left), (bottom, right) = corners[0], corners[-1]
                 self.merged += (abs(bottom - top) + 1) * (abs(right - left) + 1)
                 if self.merged > self.limits.cells:
-                    raise _limit(_("%s の結合セルの面積") % what, self.merged, self.limits.cells)
+                    raise _limit(
+                        _("%sの結合セルの面積") % f"{self.name}（{what}）",
+                        self.merged,
+                        self.limits.cells,
+                    )
 
     def _extend(self, row: int, column: int, what: str = "") -> None:
+        if row <= self.max_row and column <= self.max_column:
+            return  # inside the used range already counted
         where = f"{self.name}" + (f"（{what}）" if what else "")
         if row > self.limits.rows:
-            raise _limit(_("%s の行数") % where, row, self.limits.rows)
+            raise _limit(_("%sの行数") % where, row, self.limits.rows)
         if column > self.limits.columns:
-            raise _limit(_("%s の列数") % where, column, self.limits.columns)
+            raise _limit(_("%sの列数") % where, column, self.limits.columns)
         old_area = self.max_row * self.max_column
         self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, column)
         self.budget[0] += self.max_row * self.max_column - old_area
         if self.budget[0] > self.limits.cells:
             raise _limit(
-                _("%s までのセルの数（行数×列数）") % where, self.budget[0], self.limits.cells
+                _("%sまでのセルの数（使われている範囲の行数×列数、シートの合計）") % where,
+                self.budget[0],
+                self.limits.cells,
             )
 
 
@@ -365,8 +378,6 @@ def _no_entities(*_args) -> None:
 
 
 def _scan_part(stream, scan: _SheetScan, size_limit: int) -> int:
-    import pyexpat
-
     parser = pyexpat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = scan.start
     parser.StartDoctypeDeclHandler = _no_entities
@@ -384,6 +395,39 @@ def _scan_part(stream, scan: _SheetScan, size_limit: int) -> int:
     return read
 
 
+def _sheet_names(archive) -> dict[str, str]:
+    """Part name → ``シート「…」`` for messages, from the workbook and its relationships."""
+    found: dict[str, dict[str, str]] = {"sheet": {}, "Relationship": {}}
+
+    def start(tag: str, attrs: dict) -> None:
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "sheet":
+            rel = next((v for k, v in attrs.items() if k.endswith(" id")), "")
+            found["sheet"][rel] = attrs.get("name", "")
+        elif local == "Relationship":
+            found["Relationship"][attrs.get("Id", "")] = attrs.get("Target", "")
+
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        try:
+            if archive.getinfo(part).file_size > 1024 * 1024:
+                return {}
+            parser = pyexpat.ParserCreate(namespace_separator=" ")
+            parser.StartElementHandler = start
+            parser.StartDoctypeDeclHandler = _no_entities
+            parser.EntityDeclHandler = _no_entities
+            parser.Parse(archive.read(part), True)
+        except UploadLimitError:
+            raise
+        except (KeyError, ValueError, OSError, RuntimeError, zlib.error, zipfile.BadZipFile):
+            return {}  # the scan and openpyxl will say what is wrong
+    targets = found["Relationship"]
+    return {
+        "xl/" + targets[rel].removeprefix("/xl/").removeprefix("/"): _("シート「%s」") % name
+        for rel, name in found["sheet"].items()
+        if rel in targets
+    }
+
+
 def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[str]]:
     """Refuse a workbook over ``limits`` before building it; each part's merged ranges.
 
@@ -392,8 +436,6 @@ def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[
     sheet count towards the rows, columns and cells (used range) limits. Memory stays at one
     chunk; time is proportional to what is read before the first limit is hit.
     """
-    import zipfile
-
     limits = limits or ReadLimits.from_settings()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetReadError(_(XLS_OLD))
@@ -412,14 +454,17 @@ def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[
         if member.file_size > _PART_RATIO_FROM and ratio > limits.xlsx_ratio:
             raise _limit(_("%s の圧縮率") % member.filename, int(ratio), limits.xlsx_ratio)
     budget, merges, left = [0], {}, limits.xlsx_uncompressed
+    names = _sheet_names(archive)
     for member in members:
         if not member.filename.endswith((".xml", ".rels")):
             continue
-        scan = _SheetScan(member.filename, limits, budget)
+        scan = _SheetScan(names.get(member.filename, member.filename), limits, budget)
         try:
             with archive.open(member) as stream:
                 left -= _scan_part(stream, scan, left)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        except SpreadsheetReadError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
             raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": type(exc).__name__}) from None
         if scan.merges:
             merges[member.filename] = scan.merges
