@@ -42,6 +42,7 @@ pytest:
 
 bench: setup
 	$(PY) bench/plan_import.py
+	$(PY) bench/parsers.py
 	$(PY) bench/evaluations.py
 	$(PY) bench/portal.py
 	$(PY) bench/search.py

@@ -351,9 +351,9 @@ def xlsx_open(data: bytes, limits: ReadLimits | None = None):
 
     Formulas are kept as formulas (``data_only=False``) so that readers can refuse them.
     """
+    xlsx_check(data, limits)
     import openpyxl
 
-    xlsx_check(data, limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops

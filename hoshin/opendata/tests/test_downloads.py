@@ -209,3 +209,13 @@ def test_bad_input_answers_4xx_with_a_message_naming_it(
 
 def test_downloads_refuse_post(client, results):
     assert client.post(url("plans", "csv")).status_code == 405
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_escapes_published_text_with_every_formula_start(client, results, start):
+    """Issue 10, finding 5: published text starting like a formula was a live formula in the open
+    data CSV; it is escaped by the one policy (``lib.spreadsheets.csv_escape``)."""
+    text = f'{start}HYPERLINK("http://example.invalid")'
+    EvaluationSheet.objects.filter(pk=results.sheet.pk).update(department_comment=text)
+    header, row = read_csv(body(client.get(url("sheets", "csv"))), "utf-8-sig")
+    assert dict(zip(header, row, strict=True))["department_comment"] == "'" + text
