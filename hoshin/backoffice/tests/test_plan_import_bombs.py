@@ -15,7 +15,7 @@ from hoshin.plans.models import Plan, PlanImport
 
 pytestmark = pytest.mark.django_db
 
-FAST = 3.0  # seconds for the whole request
+FAST = 4.0  # seconds for the whole request (shared CPUs; before: minutes or out of memory)
 BOMBS = {
     **{name: (build, "plan.xlsx") for name, build in bombs.BOMBS.items()},
     "100,000 nested brackets": (lambda: b'{"nodes": ' + bombs.nested_json()[11:], "plan.json"),
