@@ -154,8 +154,8 @@ def _pg_major(version_output: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def pg_tool(name: str) -> str:
-    """Path of ``pg_dump``/``pg_restore`` fit for the server: its major version, else newer.
+def pg_tool(name: str) -> tuple[str, str]:
+    """Path and version of ``pg_dump``/``pg_restore`` fit for the server: its major version, else newer.
 
     Debian keeps each version under /usr/lib/postgresql/<major>/bin; PATH has one of them.
     An older client than the server is refused (pg_dump would refuse to dump anyway).
@@ -164,7 +164,7 @@ def pg_tool(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if found := shutil.which(name):
         candidates.append(found)
-    versions = {}
+    versions, labels = {}, {}
     for candidate in candidates:
         try:
             output = subprocess.run(
@@ -173,6 +173,7 @@ def pg_tool(name: str) -> str:
         except (OSError, subprocess.SubprocessError):
             continue
         versions[candidate] = _pg_major(output)
+        labels[candidate] = output.strip()
     fitting = sorted((major, path) for path, major in versions.items() if major >= server)
     if not fitting:
         raise BackupError(
@@ -183,7 +184,8 @@ def pg_tool(name: str) -> str:
             % {"server": server, "name": name, "found": sorted(set(versions.values())) or "-"}
         )
     exact = [path for major, path in fitting if major == server]
-    return exact[0] if exact else fitting[0][1]
+    chosen = exact[0] if exact else fitting[0][1]
+    return chosen, labels[chosen]
 
 
 def _pg_env() -> dict[str, str]:
@@ -228,7 +230,7 @@ def _pg_describe() -> dict:
 
 def postgresql_dump(destination: Path) -> dict:
     """``pg_dump -Fc`` of the default database to ``destination``; what the dump holds."""
-    tool = pg_tool("pg_dump")
+    tool, tool_version = pg_tool("pg_dump")
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -237,7 +239,7 @@ def postgresql_dump(destination: Path) -> dict:
         description = _pg_describe()
         # Owners and grants are the source server's; the target's own role owns the restore.
         _run([tool, "-Fc", "--no-owner", "--no-acl", f"--snapshot={snapshot}", "-f", destination])
-    return {"server_version": server_version, "tool": Path(tool).parent.parent.name, **description}
+    return {"server_version": server_version, "tool": tool_version, **description}
 
 
 def postgresql_tables_in_target() -> list[str]:
@@ -247,7 +249,7 @@ def postgresql_tables_in_target() -> list[str]:
 
 def postgresql_restore(dump: Path) -> dict:
     """``pg_restore`` into the (empty) target, all or nothing; what the target now holds."""
-    tool = pg_tool("pg_restore")
+    tool, _version = pg_tool("pg_restore")
     connections.close_all()
     _run(
         [
