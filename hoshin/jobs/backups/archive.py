@@ -8,6 +8,8 @@ A backup is a directory (or a .tar of one) holding
     manifest.json.sha256   the manifest's checksum, in ``sha256sum -c`` format
     manifest.json.hmac     the manifest's HMAC keyed by SECRET_KEY: a backup edited by someone
                            who recomputed the checksums is still refused
+    SHA256SUMS             every file's SHA-256 for ``sha256sum -c`` on a machine without
+                           hoshin (an off-site copy); a convenience, not read by the restore
     database.sqlite3 | database.pgdump
     media/…                the uploaded files, under their storage names
 
@@ -34,6 +36,8 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHECKSUM = "manifest.json.sha256"
 SIGNATURE = "manifest.json.hmac"
+SUMS = "SHA256SUMS"
+METADATA = {MANIFEST, CHECKSUM, SIGNATURE, SUMS}
 MEDIA_DIR = "media"
 HMAC_SALT = "hoshin.jobs.backups.manifest"
 CHUNK = 1024 * 1024
@@ -72,6 +76,9 @@ def _signature(data: bytes, secret: str) -> str:
 def write_manifest(directory: Path, manifest: dict) -> None:
     """Write the manifest, then its checksum and signature (the last files of a backup)."""
     data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
+    sums = [f"{entry['sha256']}  {entry['path']}" for entry in manifest["files"]]
+    sums.append(f"{hashlib.sha256(data).hexdigest()}  {MANIFEST}")
+    (directory / SUMS).write_text("\n".join(sums) + "\n")
     (directory / MANIFEST).write_bytes(data)
     (directory / CHECKSUM).write_text(f"{hashlib.sha256(data).hexdigest()}  {MANIFEST}\n")
     (directory / SIGNATURE).write_text(f"hmac-sha256 {_signature(data, settings.SECRET_KEY)}\n")
@@ -172,9 +179,9 @@ def verify_directory(directory: Path, *, check_signature: bool = True) -> dict:
             % {"format": manifest.get("format"), "version": manifest.get("format_version")}
         )
     for path in entries:
-        if not _safe_relative(path) or path in (MANIFEST, CHECKSUM, SIGNATURE):
+        if not _safe_relative(path) or path in METADATA:
             raise BackupError(_("manifest.json に不正なパスがあります: %(path)s") % {"path": path})
-    on_disk = _files_on_disk(directory) - {MANIFEST, CHECKSUM, SIGNATURE}
+    on_disk = _files_on_disk(directory) - METADATA
     if missing := sorted(set(entries) - on_disk):
         raise BackupError(
             _("バックアップのファイルがありません: %(path)s") % {"path": _names(missing)}

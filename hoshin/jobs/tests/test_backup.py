@@ -313,14 +313,15 @@ def test_damaged_backup_is_refused_and_nothing_is_touched(world, tmp_path, damag
     backup = tmp_path / "backup"
     shutil.copytree(world["backup"], backup)
     expected = DAMAGES[damage](backup)
-    target = world["databases"].create(f"untouched_{len(world['databases'].created)}")
+    name = f"untouched_{len(world['databases'].created)}"
+    target = world["databases"].create(name)
     media = tmp_path / "media"
 
     result = manage("restore", backup, database_url=target, media=media, check=False)
 
     assert result.returncode != 0
     assert "復元できません" in result.stderr and expected in result.stderr, result.stderr
-    assert world["databases"].contents(target.rpartition("/")[2].removesuffix(".sqlite3")) == {}
+    assert world["databases"].contents(name) == {}
     if not ON_POSTGRESQL:
         assert not Path(target.removeprefix("sqlite:///")).exists()
     assert not media.exists()
@@ -329,7 +330,7 @@ def test_damaged_backup_is_refused_and_nothing_is_touched(world, tmp_path, damag
 def test_truncated_tar_is_refused(world, tmp_path):
     tar = tmp_path / world["tar"].name
     tar.write_bytes(world["tar"].read_bytes()[: world["tar"].stat().st_size // 2])
-    target = world["databases"].url("never_created")
+    target = world["databases"].create("never_created")
     result = manage("restore", tar, database_url=target, media=tmp_path / "m", check=False)
     assert result.returncode != 0 and "復元できません" in result.stderr
     assert tar.name in result.stderr, result.stderr
