@@ -29,7 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,8 +116,10 @@ def _copy_media(target: Path) -> tuple[list[dict], list[str]]:
 
 
 def _refuse_backup_inside_media(output: Path) -> None:
-    location = getattr(default_storage, "location", None)
-    if location and output.resolve().is_relative_to(Path(location).resolve()):
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage) and output.resolve().is_relative_to(
+        Path(storage.location).resolve()
+    ):
         raise BackupError(
             _(
                 "バックアップの出力先をアップロードファイルの置き場（MEDIA_ROOT）の中にはできません。"
