@@ -136,7 +136,9 @@ class Databases:
                     sql += " WHERE name <> 'audit_auditentry'"
                 rows = sorted(repr(row) for row in connection.execute(sql).fetchall())
                 result[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-            if ON_POSTGRESQL and tables:  # the next ids must survive too (pg_dump keeps sequences apart)
+            if (
+                ON_POSTGRESQL and tables
+            ):  # the next ids must survive too (pg_dump keeps sequences apart)
                 sequences = connection.execute(
                     "SELECT sequencename, last_value FROM pg_sequences "
                     "WHERE sequencename NOT LIKE 'audit_auditentry%' ORDER BY 1"

@@ -45,12 +45,12 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"復元できません: {exc}") from None
         manifest = plan.manifest
-        self.stdout.write(
-            f"バックアップ: {path}（{manifest['created_at']} 作成、"
-            f"hoshin {manifest.get('hoshin_version')} {manifest.get('git_revision') or ''}）".replace(
-                " ）", "）"
-            )
+        made_by = " ".join(
+            str(part)
+            for part in ("hoshin", manifest.get("hoshin_version"), manifest.get("git_revision"))
+            if part
         )
+        self.stdout.write(f"バックアップ: {path}（{manifest['created_at']} 作成、{made_by}）")
         if check:
             self.stdout.write(
                 f"確認しました。問題はありません: ファイル {len(manifest['files'])} 個、"
