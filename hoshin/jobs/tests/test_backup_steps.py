@@ -131,3 +131,27 @@ def test_backup_inside_media_root_is_refused(media, monkeypatch):
     monkeypatch.setattr(database, "dump", _fake_dump)
     with pytest.raises(BackupError, match="MEDIA_ROOT"):
         backup_create(output=media / "backups", now=NOON)
+
+
+@pytest.mark.django_db
+def test_restore_refuses_to_overwrite_a_different_file_in_storage(tmp_path, media, monkeypatch):
+    """A file already in the target storage under the same name is never replaced."""
+    monkeypatch.setattr(database, "dump", _fake_dump)
+    backup = backup_create(output=tmp_path / "backups", now=NOON).path
+    stored = media / "voices" / "写真.pdf"
+
+    stored.write_bytes(b"%PDF-1.4 another")
+    with pytest.raises(BackupError, match=r"内容の違うファイル.*voices/写真\.pdf"):
+        services.backup_check(backup)
+    assert stored.read_bytes() == b"%PDF-1.4 another"
+
+    stored.write_bytes(b"%PDF-1.4")  # the same file: accepted, and left as it is
+    monkeypatch.setattr(database, "tables_in_target", lambda: [])  # as if the target were empty
+    plan = services.backup_check(backup)
+    assert (plan.already_there, plan.to_write) == (["voices/写真.pdf"], [])
+
+
+def test_pg_client_version_is_read_from_its_banner():
+    assert database._pg_major("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)") == 15
+    assert database._pg_major("pg_restore (PostgreSQL) 9.6.24") == 9
+    assert database._pg_major("garbage") == 0
