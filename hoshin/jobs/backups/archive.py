@@ -116,7 +116,7 @@ def _check_signature(data: bytes, directory: Path) -> None:
         kind, _space, value = (directory / SIGNATURE).read_text().strip().partition(" ")
     except (OSError, UnicodeDecodeError):
         raise BackupError(_("%(name)s がないか読めません。") % {"name": SIGNATURE}) from None
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     if kind != "hmac-sha256" or not any(
         hmac.compare_digest(value, _signature(data, key)) for key in keys
     ):
