@@ -63,11 +63,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which second factor verified this session (request.user.is_verified()), then hoshin's gate:
-    # idle expiry, and no staff or admin page before the second factor (hoshin/accounts).
+    # Which second factor verified this session (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
-    "hoshin.accounts.middleware.SignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # hoshin's gate (after messages: it tells why a session ended): idle expiry, and no staff
+    # or admin page before the second factor (hoshin/accounts/middleware.py).
+    "hoshin.accounts.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
