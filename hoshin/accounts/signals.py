@@ -22,7 +22,9 @@ def connect() -> None:
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
-    if request is None:
+    # Only sign-ins over HTTP: ``login()`` called on a bare HttpRequest (the test client's
+    # force_login, a shell) has no request method and is nobody signing in.
+    if request is None or not request.META.get("REQUEST_METHOD"):
         return
     session_touch(request)
     audit_record(
