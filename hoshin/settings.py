@@ -273,4 +273,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # django-axes logs every failed sign-in as a warning: a storm would flood the log. The
+    # audit log records them (hoshin/accounts/signals.py); axes' own errors still show.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
