@@ -22,11 +22,13 @@ def connect() -> None:
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
-    # Only sign-ins over HTTP: ``login()`` called on a bare HttpRequest (the test client's
-    # force_login, a shell) has no request method and is nobody signing in.
-    if request is None or not request.META.get("REQUEST_METHOD"):
+    if request is None:
         return
     session_touch(request)
+    # Only sign-ins over HTTP are audited: ``login()`` called on a bare HttpRequest (the test
+    # client's force_login, a shell) has no request method and is nobody signing in.
+    if not request.META.get("REQUEST_METHOD"):
+        return
     audit_record(
         actor=user,
         verb="signin.success",
