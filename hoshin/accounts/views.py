@@ -89,7 +89,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         )
     qr = segno.make(device.config_url, error="m")
     text = authenticator_secret(device)
-    return render(
+    response = render(
         request,
         "accounts/enrol.html",
         {
@@ -102,6 +102,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "next": _next_url(request),
         },
     )
+    response["Cache-Control"] = "no-store"  # the secret is on the page
+    return response
 
 
 def _show_codes(request: HttpRequest, codes: list[str], *, first: bool) -> HttpResponse:
