@@ -72,7 +72,7 @@ class SignInMiddleware:
                 )
                 return redirect_to_login(request.get_full_path())
             return self.get_response(request)
-        step = pending_step(user=request.user)
+        step = request.sign_in_step = pending_step(user=request.user)
         if step == STEP_NONE:
             return self.get_response(request)
         step_url = reverse("accounts:enrol" if step == STEP_ENROL else "accounts:verify")

@@ -40,7 +40,8 @@ def pending_step(*, user: User) -> str:
     """What the session of a signed-in ``user`` (``request.user`` with django-otp's middleware)
     still has to do: nothing, type a code (``STEP_VERIFY``) or set up an authenticator
     (``STEP_ENROL``). Someone who opted in is asked for a code like those who must."""
-    if not user.is_authenticated or user.is_verified():
+    # is_verified comes from django-otp's middleware; a request built without it is unverified.
+    if not user.is_authenticated or getattr(user, "is_verified", lambda: False)():
         return STEP_NONE
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return STEP_VERIFY
@@ -52,3 +53,12 @@ def pending_step(*, user: User) -> str:
 def authenticator_secret(device: TOTPDevice) -> str:
     """The secret as people type it into an authenticator app (base32, no padding)."""
     return b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def request_fully_signed_in(request) -> bool:
+    """Signed in with every step passed (the middleware's answer for this request, if it gave
+    one, so asking again costs no query)."""
+    if not request.user.is_authenticated:
+        return False
+    step = getattr(request, "sign_in_step", None)
+    return (pending_step(user=request.user) if step is None else step) == STEP_NONE

@@ -2,6 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from hoshin.accounts.selectors import request_fully_signed_in
 from hoshin.org.roles import is_admin, is_planning_office
 
 
@@ -10,4 +11,7 @@ def staff_nav(request):
     return {
         "can_manage": SimpleLazyObject(lambda: is_planning_office(user=request.user)),
         "can_administer": SimpleLazyObject(lambda: is_admin(user=request.user)),
+        # The menu waits until the second step (if any) is passed: its pages would only send
+        # the user back to the step.
+        "fully_signed_in": SimpleLazyObject(lambda: request_fully_signed_in(request)),
     }
