@@ -177,3 +177,23 @@ def _client():
     from django.test import Client
 
     return Client()
+
+
+def test_a_forged_forwarded_for_header_does_not_make_new_addresses(editor, settings):
+    # Without a trusted proxy, X-Forwarded-For is the client's own text: rotating it must not
+    # escape the address's lock.
+    settings.HOSHIN_SIGNIN_ADDRESS_FAILURE_LIMIT = 5
+    for n in range(5):
+        _client().post(
+            "/staff/login/",
+            {"username": f"guess{n}", "password": PASSWORD_GUESS},
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{n}",
+        )
+    response = _client().post(
+        "/staff/login/",
+        {"username": "editor", "password": "pw"},
+        REMOTE_ADDR="198.51.100.20",
+        HTTP_X_FORWARDED_FOR="10.9.9.99",
+    )
+    assert response.status_code == 429
