@@ -46,6 +46,7 @@ bench: setup
 	$(PY) bench/evaluations.py
 	$(PY) bench/portal.py
 	$(PY) bench/search.py
+	$(PY) bench/signin.py
 
 bench-evaluations: setup
 	$(PY) bench/evaluations.py

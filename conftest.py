@@ -10,6 +10,7 @@ browser tests does not need it.
 it, the way Django's ``setUpTestData`` does.
 """
 
+import base64
 import copy
 import inspect
 import os
@@ -45,6 +46,61 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, 
 def _fast_password_hasher(settings):
     # Real hashing costs ~100 ms per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login(user)`` means fully signed in: password AND second factor.
+
+    The second-factor gate (``hoshin.accounts.middleware``) stays active in every test; tests
+    that force a login (admins and public-hearing staff among them) get a confirmed test
+    authenticator and a session marked as verified by it, as after a real second step. Tests of
+    the sign-in itself go through the login form instead.
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="テスト用", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def browser_sign_in(page, base_url: str, username: str, password: str = "pw") -> None:
+    """Sign in through the login form in a browser, with the second step when the user's role
+    needs one: a code from the user's authenticator, or setting one up (reading the secret off
+    the page, as a person would type it into an app)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(base_url + "/staff/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="ログイン").click()
+    if "/staff/account/second-factor/setup/" in page.url:
+        secret = page.locator("#otp-secret").inner_text().replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        page.locator("input[name=code]").fill(f"{totp(key):06d}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="確認して設定する").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="保管しました。続ける").click()
+    elif "/staff/account/second-factor/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.locator("input[name=code]").fill(f"{totp(device.bin_key, drift=1):06d}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="確認する").click()
 
 
 @pytest.fixture(autouse=True)

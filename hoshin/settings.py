@@ -31,10 +31,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Sign-in (issue 10): lockouts (django-axes) and second factors (django-otp).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # hoshin's apps in layer order, lowest first (CONTRIBUTING.md, enforced by `make lint`).
     "hoshin.audit",
     "hoshin.changes",
     "hoshin.org",
+    "hoshin.accounts",
     "hoshin.plans",
     "hoshin.evaluations",
     "hoshin.voices",
@@ -57,8 +63,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor verified this session (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # hoshin's gate (after messages: it tells why a session ended): idle expiry, and no staff
+    # or admin page before the second factor (hoshin/accounts/middleware.py).
+    "hoshin.accounts.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hoshin.urls"
@@ -133,6 +146,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---- sign-in: lockout, second factor, idle sessions (issue 10)
+# The lockout check runs first, before any password is hashed, so a locked storm costs no
+# hashing CPU. Failures are counted in the database (django-axes' AccessAttempt), which every
+# process and server shares, per account OR per address: a storm from many addresses on one
+# account locks the account; one address trying many accounts locks the address. An address
+# gets a higher limit because a whole office may sign in through one proxy address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+HOSHIN_SIGNIN_FAILURE_LIMIT = env_int("HOSHIN_SIGNIN_FAILURE_LIMIT", 10)
+HOSHIN_SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("HOSHIN_SIGNIN_ADDRESS_FAILURE_LIMIT", 30)
+HOSHIN_SIGNIN_LOCKOUT_MINUTES = env_int("HOSHIN_SIGNIN_LOCKOUT_MINUTES", 30)
+HOSHIN_SIGNIN_CONTACT = env_str("HOSHIN_SIGNIN_CONTACT", "システム管理者（情報政策担当）")
+AXES_HANDLER = "hoshin.accounts.lockouts.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "hoshin.accounts.lockouts.failure_limit"
+AXES_COOLOFF_TIME = "hoshin.accounts.lockouts.cool_off"
+# A lockout ends a fixed time after it began: attempts while locked are refused, not counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: an attacker with an account of their own on the same
+# address could otherwise reset the address's count between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "hoshin.accounts.lockouts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "hoshin.lib.client.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # successes go to the audit log (hoshin.accounts.signals)
+AXES_VERBOSE = False
+# Never stored with a failed attempt (axes keeps the POST data, masked): the code guessed.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# Second factor (TOTP + recovery codes): always for the public-hearing office and administrators;
+# for every member of staff when this is on.
+HOSHIN_OTP_REQUIRED_FOR_ALL = env_bool("HOSHIN_OTP_REQUIRED_FOR_ALL", False)
+OTP_TOTP_ISSUER = env_str("HOSHIN_OTP_ISSUER", "hoshin")
+# A signed-in session ends after this many minutes without a request (sliding).
+HOSHIN_SESSION_IDLE_MINUTES = env_int("HOSHIN_SESSION_IDLE_MINUTES", 30)
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ja")
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
@@ -234,4 +283,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # django-axes logs every failed sign-in as a warning: a storm would flood the log. The
+    # audit log records them (hoshin/accounts/signals.py); axes' own errors still show.
+    "loggers": {"axes": {"level": "ERROR"}},
 }

@@ -6,6 +6,7 @@ urlpatterns = [
     path("staff/voices/", include("hoshin.voices.urls.staff")),
     path("staff/surveys/", include("hoshin.surveys.urls.staff")),
     path("staff/api-tokens/", include("hoshin.api.urls.staff")),
+    path("staff/", include("hoshin.accounts.urls")),
     path("staff/", include("hoshin.backoffice.urls")),
     path("staff/", include("hoshin.evaluations.urls")),
     path("api/", include("hoshin.api.urls.public")),

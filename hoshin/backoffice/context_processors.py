@@ -2,9 +2,16 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from hoshin.org.roles import is_planning_office
+from hoshin.accounts.selectors import request_fully_signed_in
+from hoshin.org.roles import is_admin, is_planning_office
 
 
 def staff_nav(request):
     # Lazy: portal pages never read it, so they never pay for the role lookup.
-    return {"can_manage": SimpleLazyObject(lambda: is_planning_office(user=request.user))}
+    return {
+        "can_manage": SimpleLazyObject(lambda: is_planning_office(user=request.user)),
+        "can_administer": SimpleLazyObject(lambda: is_admin(user=request.user)),
+        # The menu waits until the second step (if any) is passed: its pages would only send
+        # the user back to the step.
+        "fully_signed_in": SimpleLazyObject(lambda: request_fully_signed_in(request)),
+    }

@@ -32,6 +32,8 @@ from django.core.cache import cache
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
+from hoshin.lib.client import client_address as lib_client_address
+
 logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "homepage"
@@ -39,13 +41,8 @@ WINDOW_SECONDS = 3600
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address a rate limit counts for (see the module docstring about proxies)."""
-    if settings.HOSHIN_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
-        if entries:
-            return entries[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address a rate limit counts for: one rule for every limit (``hoshin.lib.client``)."""
+    return lib_client_address(request)
 
 
 @dataclass(frozen=True)

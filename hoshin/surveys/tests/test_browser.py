@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import browser_sign_in
 from hoshin.org.models import Role
 from hoshin.org.tests.factories import make_user
 from hoshin.surveys.models import AnswerLimit, Survey, SurveyResponse
@@ -175,11 +176,7 @@ def test_results_page_passes_axe(new_page, live_server, axe, screenshot):
     failures: list[str] = []
     for viewport in ("desktop", "phone"):
         page = new_page(viewport=viewport)
-        page.goto(live_server.url + reverse("backoffice:login"))
-        page.locator("input[name=username]").fill("hearing")
-        page.locator("input[name=password]").fill("pw")
-        with page.expect_navigation():
-            page.get_by_role("button", name="ログイン").click()
+        browser_sign_in(page, live_server.url, "hearing")  # with its second step
         url = reverse("surveys_staff:results", args=[sample.survey.pk])
         page.goto(f"{live_server.url}{url}?crosstab={sample.multiple.pk}&by=district")
         assert page.get_by_role("img", name="問1 市の情報を主に何から得ていますか").count() == 1

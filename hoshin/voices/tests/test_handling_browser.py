@@ -7,6 +7,7 @@ Run only these with ``pytest -m browser``.
 import pytest
 from django.urls import reverse
 
+from conftest import browser_sign_in
 from hoshin.voices.models import ReplyStage, VoicePublication
 from hoshin.voices.services import publication as publication_service
 from hoshin.voices.services import routing
@@ -26,11 +27,7 @@ pytestmark = [
 
 
 def log_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("backoffice:login"))
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("pw")
-    with page.expect_navigation():
-        page.get_by_role("button", name="ログイン").click()
+    browser_sign_in(page, base_url, username)  # the public-hearing office has a second step
     assert page.get_by_role("button", name="ログアウト").is_visible()
 
 

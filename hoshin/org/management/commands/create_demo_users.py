@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from hoshin.org.demo import demo_user_steps
 from hoshin.org.models import Department, DepartmentKind, Role, User
 from hoshin.org.services import department_create, user_assign_role
 
@@ -77,7 +78,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             departments = self._departments()
             rows = [self._user(demo, departments, password) for demo in DEMO_USERS]
+            users = list(User.objects.filter(username__in=[d.username for d in DEMO_USERS]))
+            users.sort(key=lambda user: [d.username for d in DEMO_USERS].index(user.username))
+            extra = [line for step in demo_user_steps() for line in step(users)]
         self._print_table(rows)
+        for line in extra:
+            self.stdout.write(line)
 
     def _departments(self) -> dict[str, Department]:
         found: dict[str, Department] = {}
