@@ -1,19 +1,138 @@
-"""Recording audit entries; every service that changes data calls ``audit_record``."""
+"""Recording audit entries; every service that changes data calls ``audit_record``.
 
-from django.db import models
+Entries are appended to a hash chain (``chain.py``). Appending locks the single chain-head row
+(``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite every transaction is IMMEDIATE, so the
+database's write lock does the same), so concurrent writers on any number of app servers are
+serialised: two entries never share a predecessor and sequence numbers have no gaps. The lock
+is held until the caller's transaction ends, so call ``audit_record`` last in a service (after
+the change, before returning): a row lock taken after it would make deadlocks possible.
+"""
 
-from hoshin.audit.models import AuditEntry
+import contextlib
+import contextvars
+import datetime
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from hoshin.audit.chain import GENESIS, entry_hash, head_seal
+from hoshin.audit.models import AuditChainHead, AuditEntry
+
+HEAD_PK = 1
+# Written into the chain when the head row was missing although entries exist (see _locked_head).
+HEAD_RESTORED_VERB = "audit.head_restored"
+
+_backdate: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "audit_backdate", default=None
+)
+
+
+@contextlib.contextmanager
+def audit_backdated(moment: datetime.datetime):
+    """Entries recorded inside the block carry ``moment`` as their time (demo data's story).
+
+    Only the demo seeders use it: the time is part of the hash, so it must be set when the
+    entry is written; moving it afterwards would break the chain.
+    """
+    token = _backdate.set(moment)
+    try:
+        yield
+    finally:
+        _backdate.reset(token)
+
+
+def _plain_json(data) -> dict:
+    """The data exactly as the JSON column gives it back (tuples → lists, dates → text)."""
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+
+
+def _create_head() -> None:
+    last = AuditEntry.objects.order_by("-sequence").first()
+    sequence, last_hash = (last.sequence, last.entry_hash) if last else (0, GENESIS)
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(
+                pk=HEAD_PK,
+                sequence=sequence,
+                entry_hash=last_hash,
+                seal=head_seal(sequence=sequence, last_hash=last_hash),
+            )
+    except IntegrityError:
+        return  # another writer created it a moment ago
+    if last is not None:
+        # Entries without a head: someone removed the head row. Carry on from the last entry
+        # (refusing every write would stop the city's work), but say so in the chain itself.
+        _append(
+            head=AuditChainHead.objects.select_for_update().get(pk=HEAD_PK),
+            actor=None,
+            verb=HEAD_RESTORED_VERB,
+            target_type="",
+            target_id="",
+            summary="操作記録の末尾情報が失われていたため、最後の記録から再作成",
+            data={"last_sequence": sequence},
+        )
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is None:
+        # A fresh database (tests flush every table, migrations included) or a removed head.
+        _create_head()
+        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
+    return head
+
+
+def _append(*, head: AuditChainHead, actor, verb, target_type, target_id, summary, data):
+    sequence = head.sequence + 1
+    entry = AuditEntry(
+        sequence=sequence,
+        actor=actor,
+        actor_key=actor.pk if actor is not None else None,
+        actor_name=actor.get_username() if actor is not None else "",
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        summary=summary,
+        data=data,
+        at=_backdate.get() or timezone.now(),
+        prev_hash=head.entry_hash,
+    )
+    entry.entry_hash = entry_hash(
+        sequence=sequence,
+        at=entry.at,
+        actor_key=entry.actor_key,
+        actor_name=entry.actor_name,
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        summary=summary,
+        data=data,
+        prev_hash=entry.prev_hash,
+    )
+    entry.save(force_insert=True)
+    head.sequence, head.entry_hash = sequence, entry.entry_hash
+    head.seal = head_seal(sequence=sequence, last_hash=entry.entry_hash)
+    head.save(update_fields=["sequence", "entry_hash", "seal"])
+    return entry
 
 
 def audit_record(
     *, actor, verb: str, target: models.Model | None = None, summary: str, data=None
 ) -> AuditEntry:
-    """Record who did what to which object (``actor`` may be None for system jobs)."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        verb=verb,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        summary=summary[:300],
-        data=data or {},
-    )
+    """Record who did what to which object (``actor`` may be None for system jobs).
+
+    Appends one entry to the hash chain inside the caller's transaction: if the change rolls
+    back, so do its entry and the head, and the sequence stays gapless.
+    """
+    with transaction.atomic():
+        return _append(
+            head=_locked_head(),
+            actor=actor if getattr(actor, "pk", None) else None,
+            verb=verb,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            summary=summary[:300],
+            data=_plain_json(data),
+        )
