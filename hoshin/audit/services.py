@@ -29,6 +29,28 @@ _backdate: contextvars.ContextVar[datetime.datetime | None] = contextvars.Contex
 )
 
 
+_acting: contextvars.ContextVar = contextvars.ContextVar("audit_acting", default=None)
+
+
+@contextlib.contextmanager
+def audit_acting_as(user):
+    """Inside the block, ``audit_current_actor()`` is ``user``.
+
+    For entries written by model signals (account changes made in the Django admin), which
+    have no request to ask; services take their ``actor`` argument instead.
+    """
+    token = _acting.set(user if getattr(user, "pk", None) else None)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def audit_current_actor():
+    """The user set by ``audit_acting_as``, or None (a command, a job, a shell)."""
+    return _acting.get()
+
+
 @contextlib.contextmanager
 def audit_backdated(moment: datetime.datetime):
     """Entries recorded inside the block carry ``moment`` as their time (demo data's story).
