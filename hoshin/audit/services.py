@@ -158,3 +158,31 @@ def audit_record(
             summary=summary[:300],
             data=_plain_json(data),
         )
+
+
+def audit_log_export(*, filters, by, encoding: str) -> bytes:
+    """The filtered entries as a CSV file (``hoshin.lib.spreadsheets`` policy); the export is
+    itself recorded, after the rows it contains.
+
+    Raises ``CsvEncodingError`` (nothing recorded) when CP932 cannot hold a character.
+    """
+    from dataclasses import asdict
+
+    from hoshin.audit.selectors import CSV_HEADER, entries_csv_lines, entries_filtered
+    from hoshin.lib.spreadsheets import CsvWriter
+
+    writer = CsvWriter(encoding=encoding, header=CSV_HEADER)
+    with transaction.atomic():
+        lines = entries_csv_lines(entries_filtered(filters), writer)
+        content = writer.encode("".join(lines))
+        audit_record(
+            actor=by,
+            verb="audit.export",
+            summary=f"操作記録 {len(lines) - 1:,} 件をCSVで書き出し",
+            data={
+                "filters": {k: v for k, v in asdict(filters).items() if v},
+                "rows": len(lines) - 1,
+                "encoding": encoding,
+            },
+        )
+    return content
