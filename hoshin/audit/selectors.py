@@ -149,10 +149,7 @@ def _check_head(*, last_sequence: int, last_hash: str) -> ChainBreak | None:
         return ChainBreak(
             last_sequence + 1,
             None,
-            _(
-                "通番 %(first)s〜%(last)s の記録がありません"
-                "（最新の記録が削除されています）。"
-            )
+            _("通番 %(first)s〜%(last)s の記録がありません（最新の記録が削除されています）。")
             % {"first": last_sequence + 1, "last": head.sequence},
         )
     if head.sequence < last_sequence:
@@ -208,7 +205,9 @@ def entries_filtered(filters: EntryFilter) -> QuerySet[AuditEntry]:
     if filters.verb:
         verb = filters.verb.strip()
         entries = (
-            entries.filter(verb__startswith=verb) if verb.endswith(".") else entries.filter(verb=verb)
+            entries.filter(verb__startswith=verb)
+            if verb.endswith(".")
+            else entries.filter(verb=verb)
         )
     if filters.target_type:
         entries = entries.filter(target_type=filters.target_type.strip())

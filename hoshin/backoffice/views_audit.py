@@ -22,7 +22,7 @@ from hoshin.audit.models import AuditChainHead
 from hoshin.audit.selectors import EntryFilter, chain_verify, entries_filtered, verbs_in_use
 from hoshin.audit.services import audit_log_export
 from hoshin.backoffice.forms import AuditFilterForm
-from hoshin.lib.spreadsheets import CsvEncodingError, UTF8_BOM, csv_encoding
+from hoshin.lib.spreadsheets import UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.org.roles import is_admin, role_required
 
 QUICK_VERIFY = 2000  # newest entries checked on every page view

@@ -7,6 +7,7 @@ would, and checks that ``audit_verify`` exits non-zero naming the FIRST broken e
 
 import datetime
 import io
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -48,7 +49,7 @@ def test_entries_are_chained_gapless_and_the_head_follows():
     entries = record(5, actor=user)
     assert [e.sequence for e in entries] == [2, 3, 4, 5, 6]
     assert AuditEntry.objects.get(sequence=1).prev_hash == GENESIS
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.entry_hash
     head = AuditChainHead.objects.get()
     assert (head.sequence, head.entry_hash) == (6, entries[-1].entry_hash)

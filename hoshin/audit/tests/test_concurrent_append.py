@@ -70,7 +70,9 @@ def test_parallel_appends_never_share_a_predecessor():
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             list(pool.map(worker, range(THREADS)))
 
-        sequences = list(AuditEntry.objects.order_by("sequence").values_list("sequence", "prev_hash"))
+        sequences = list(
+            AuditEntry.objects.order_by("sequence").values_list("sequence", "prev_hash")
+        )
         assert [s for s, _ in sequences] == list(range(1, THREADS * EACH + 1))
         assert len({prev for _, prev in sequences}) == THREADS * EACH
         report = chain_verify()

@@ -81,9 +81,7 @@ def test_groups_and_permissions_of_users_are_recorded_both_ways():
     group.user_set.remove(user)  # the reverse side
     user.user_permissions.add(Permission.objects.get(codename="view_department"))
     user.user_permissions.clear()
-    verbs = [
-        e.verb for e in AuditEntry.objects.filter(target_id=str(user.pk)).order_by("sequence")
-    ]
+    verbs = [e.verb for e in AuditEntry.objects.filter(target_id=str(user.pk)).order_by("sequence")]
     assert verbs == [
         "user.create",
         "user.groups.add",
