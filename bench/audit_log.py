@@ -80,7 +80,7 @@ def main() -> None:
     started = time.perf_counter()
     report = chain_verify()
     verified = time.perf_counter() - started
-    assert report.ok and report.checked == 2 * COUNT, report
+    assert report.ok and report.checked >= 2 * COUNT, report
 
     print(f"database: {django.db.connection.vendor}")
     print(f"plain insert   {COUNT:,}: {plain:.2f} s ({plain / COUNT * 1000:.3f} ms each)")
