@@ -82,7 +82,7 @@ def main() -> None:
     verified = time.perf_counter() - started
     assert report.ok and report.checked >= 2 * COUNT, report
 
-    print(f"database: {django.db.connection.vendor}")
+    print(f"database: {django.db.connection.vendor}", flush=True)
     print(f"plain insert   {COUNT:,}: {plain:.2f} s ({plain / COUNT * 1000:.3f} ms each)")
     print(f"chained append {COUNT:,}: {chained:.2f} s ({chained / COUNT * 1000:.3f} ms each)")
     print(f"chained append {COUNT:,} in one transaction: {batched:.2f} s")

@@ -246,3 +246,30 @@ def test_a_removed_head_is_recreated_and_said_in_the_chain():
     assert verbs == ["test.event", "test.event", "audit.head_restored", "test.event"]
     report = chain_verify()
     assert report.ok and report.warnings
+
+
+def test_a_long_transaction_moves_the_head_once_after_its_commit(
+    django_capture_on_commit_callbacks,
+):
+    """On PostgreSQL, moving the head row on each of N appends in one transaction costs N²;
+    after HEAD_MOVES_PER_TRANSACTION it is moved once, after the commit."""
+    from django.db import transaction
+
+    from hoshin.audit.services import HEAD_MOVES_PER_TRANSACTION
+
+    count = HEAD_MOVES_PER_TRANSACTION + 10
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        entries = record(count)
+    head = AuditChainHead.objects.get()
+    assert head.sequence == HEAD_MOVES_PER_TRANSACTION  # lagging until the commit is done
+    report = chain_verify()
+    assert report.ok and report.last_sequence == count and report.warnings
+    for callback in callbacks:  # the commit
+        callback()
+    head.refresh_from_db()
+    assert (head.sequence, head.entry_hash) == (count, entries[-1].entry_hash)
+    report = chain_verify()
+    assert report.ok and not report.warnings
+    # Truncation is still found once the head has caught up.
+    AuditEntry.objects.filter(sequence=count).delete()
+    assert verify()[0] == 1
