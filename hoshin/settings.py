@@ -275,6 +275,15 @@ HOSHIN_BASE_URL = env_str("HOSHIN_BASE_URL", "http://127.0.0.1:8000")
 HOSHIN_REMINDER_DAYS_BEFORE = env_int("HOSHIN_REMINDER_DAYS_BEFORE", 3)
 HOSHIN_REMINDER_HOUR = env_int("HOSHIN_REMINDER_HOUR", 8)
 
+# ---- audit log (issue 10)
+# Key of the audit trail's hash chain (HMAC-SHA-256; docs/audit-log.md). Empty: plain SHA-256,
+# which anyone who can write to the database can recompute after editing a row. Set it in
+# production, keep it outside the database and its backups, and never change it: entries
+# hashed with another key no longer verify.
+HOSHIN_AUDIT_HMAC_KEY = env_str("HOSHIN_AUDIT_HMAC_KEY", "")
+# Rows per page of the administrators' audit log (/staff/audit/).
+HOSHIN_AUDIT_PAGE_SIZE = env_int("HOSHIN_AUDIT_PAGE_SIZE", 50)
+
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 

@@ -80,3 +80,44 @@ class PlanImportConfirmForm(AccessibleFormMixin, forms.Form):
 
 class PlanPublishForm(forms.Form):
     published = forms.BooleanField(required=False)
+
+
+class AuditFilterForm(AccessibleFormMixin, forms.Form):
+    """The filters of the administrators' audit log (/staff/audit/); every field optional."""
+
+    date_from = forms.DateField(
+        label=_("期間（から）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("期間（まで）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    actor = forms.CharField(
+        label=_("操作者"),
+        required=False,
+        max_length=150,
+        help_text=_("ユーザー名または職員ID"),
+    )
+    verb = forms.CharField(
+        label=_("操作"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"list": "audit-verbs"}),
+        help_text=_("例: voice.personal_data_view。「voice.」のように末尾を「.」にすると前方一致"),
+    )
+    target_type = forms.CharField(
+        label=_("対象の種類"), required=False, max_length=60, help_text=_("例: voices.citizenvoice")
+    )
+    target_id = forms.CharField(label=_("対象ID"), required=False, max_length=40)
+    q = forms.CharField(label=_("キーワード"), required=False, max_length=100)
+    encoding = forms.ChoiceField(
+        label=_("CSVの文字コード"),
+        required=False,
+        choices=[("utf-8", _("UTF-8（BOM付き）")), ("cp932", _("Shift_JIS（CP932）"))],
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", gettext("期間の終わりが始まりより前です。"))
+        return data

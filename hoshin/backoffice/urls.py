@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hoshin.backoffice import views
+from hoshin.backoffice import views, views_audit
 
 app_name = "backoffice"
 
@@ -17,4 +17,6 @@ urlpatterns = [
         name="plan_import_confirm",
     ),
     path("plans/<int:plan_id>/publish/", views.plan_publish, name="plan_publish"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
+    path("audit/export.csv", views_audit.audit_log_csv, name="audit_log_csv"),
 ]

@@ -7,11 +7,14 @@ same as everywhere else: forms validate with the services' ``*_check`` functions
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.audit.services import audit_acting_as
 from hoshin.lib.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from hoshin.org.models import (
     Department,
@@ -31,6 +34,26 @@ from hoshin.org.services import (
     user_assign_role,
     user_revoke_role,
 )
+
+
+class AuditedAdminMixin:
+    """Account changes made here are recorded with the administrator as actor.
+
+    The model signals of ``audit_hooks`` write the entries (they catch every way of changing
+    an account); they learn who acted from ``audit_acting_as``.
+    """
+
+    def changeform_view(self, request, *args, **kwargs):
+        with audit_acting_as(request.user):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with audit_acting_as(request.user):  # bulk actions (delete selected …)
+            return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with audit_acting_as(request.user):
+            return super().delete_view(request, *args, **kwargs)
 
 
 class CurrentListFilter(admin.SimpleListFilter):
@@ -303,7 +326,11 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    def user_change_password(self, request, *args, **kwargs):
+        with audit_acting_as(request.user):
+            return super().user_change_password(request, *args, **kwargs)
+
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (_("表示名・所属"), {"fields": ("display_name", "department")}),
@@ -366,7 +393,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = RoleAssignmentForm
     list_display = ["user", "role", "department"]
     list_filter = ["role"]
@@ -398,6 +425,14 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for assignment in queryset.select_related("user"):
             user_revoke_role(assignment=assignment, by=request.user)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, DjangoGroupAdmin):
+    """Django's group admin; permission changes of a group are recorded (``audit_hooks``)."""
 
 
 @admin.register(District)

@@ -15,9 +15,11 @@ def _on_department_change_links(sender, instance, action, pk_set, **kwargs):
 
 
 def connect() -> None:
-    """Hook the department models to the change channel."""
+    """Hook the department models to the change channel, and accounts to the audit trail."""
+    from hoshin.org import audit_hooks
     from hoshin.org.models import Department, DepartmentChange
 
+    audit_hooks.connect()
     watch(Department, _on_department)
     for through in (DepartmentChange.predecessors.through, DepartmentChange.successors.through):
         watch_links(through, _on_department_change_links)

@@ -164,3 +164,23 @@ def test_invitation_csv_has_codes_and_urls_but_not_who_answered(districts, heari
     assert [row[0] for row in rows[1:]] == [c.display_token for c in codes]
     assert rows[1][1].endswith(f"/surveys/{sample.survey.pk}/?token={codes[0].token}")
     assert all(len(row) == 2 for row in rows)
+
+
+def test_exports_of_answers_and_codes_are_recorded_in_the_audit_trail(districts, hearing_client):
+    """Issue 10 ("What to build" 4): exports of personal data are audited. Raw answers hold
+    respondents' attributes and free text; invitation codes pair with a mailing list."""
+    from hoshin.audit.models import AuditEntry
+
+    sample = f.make_sample(answer_limit=AnswerLimit.TOKEN)
+    invitations_generate(survey=sample.survey, count=2)
+    survey_id = sample.survey.pk
+    hearing_client.get(reverse("surveys_staff:export", args=[survey_id]), {"format": "xlsx"})
+    hearing_client.get(reverse("surveys_staff:export", args=[survey_id]), {"encoding": "cp932"})
+    hearing_client.get(reverse("surveys_staff:invitations_csv", args=[survey_id]))
+    entries = AuditEntry.objects.filter(target_id=str(survey_id), verb__startswith="survey.export")
+    assert [(e.verb, e.data) for e in entries.order_by("sequence")] == [
+        ("survey.export_answers", {"format": "xlsx"}),
+        ("survey.export_answers", {"format": "csv", "encoding": "cp932"}),
+        ("survey.export_invitations", {"rows": 2}),
+    ]
+    assert all(e.actor_id is not None for e in entries)

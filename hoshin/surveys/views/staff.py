@@ -4,7 +4,6 @@ invitation codes. Public-hearing office and administrators only (``public_hearin
 Views are thin: load, validate a form, call a service, redirect. Mutating views require POST.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -13,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hoshin.lib.spreadsheets import CsvWriter
 from hoshin.org.roles import public_hearing_office_required
 from hoshin.surveys.forms import (
     InvitationForm,
@@ -25,6 +23,7 @@ from hoshin.surveys.forms import (
 from hoshin.surveys.models import AnswerLimit, Survey, SurveyQuestion, SurveySection
 from hoshin.surveys.selectors.public import survey_structure
 from hoshin.surveys.services import editing, questions
+from hoshin.surveys.services.exports import survey_invitations_export
 from hoshin.surveys.services.invitations import invitations_generate
 
 
@@ -335,11 +334,7 @@ def invitations_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
     who answered.
     """
     survey = survey_or_404(survey_id)
-    base = settings.HOSHIN_BASE_URL.rstrip("/") + reverse("surveys:answer", args=[survey.pk])
-    writer = CsvWriter()
-    lines = [writer.row(["招待コード", "回答用URL"])]
-    for invitation in survey.invitations.order_by("id").iterator(chunk_size=2000):
-        lines.append(writer.row([invitation.display_token, f"{base}?token={invitation.token}"]))
-    response = HttpResponse(writer.encode("".join(lines)), content_type="text/csv; charset=utf-8")
+    content = survey_invitations_export(survey=survey, by=request.user)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-invitations.csv"'
     return response

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.org.roles import public_hearing_office_required
-from hoshin.surveys.exporters import export_csv, export_xlsx
 from hoshin.surveys.models import QuestionKind, SurveyQuestion
 from hoshin.surveys.selectors.results import (
     ATTRIBUTES,
@@ -17,6 +16,7 @@ from hoshin.surveys.selectors.results import (
     survey_results,
     text_answers,
 )
+from hoshin.surveys.services.exports import survey_answers_export
 from hoshin.surveys.views.staff import render_staff, survey_crumbs, survey_or_404
 
 TEXTS_PER_PAGE = 50
@@ -87,10 +87,13 @@ def export(request: HttpRequest, survey_id: int) -> HttpResponse:
     kind = request.GET.get("format", "csv")
     try:
         if kind == "xlsx":
-            body, content_type, extension = export_xlsx(survey=survey), XLSX, "xlsx"
+            body = survey_answers_export(survey=survey, by=request.user, kind="xlsx")
+            content_type, extension = XLSX, "xlsx"
         else:
             encoding = csv_encoding(request.GET.get("encoding", "")) or UTF8_BOM
-            body = export_csv(survey=survey, encoding=encoding)
+            body = survey_answers_export(
+                survey=survey, by=request.user, kind="csv", encoding=encoding
+            )
             charset = "shift_jis" if encoding == CP932 else "utf-8"
             content_type, extension = f"text/csv; charset={charset}", "csv"
     except CsvEncodingError as error:

@@ -26,7 +26,8 @@ from django.utils import timezone
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.fiscal import format_fiscal_year
-from hoshin.voices.models import CitizenVoice, PersonalDataView, VoiceNotification, VoiceWriter
+from hoshin.voices.models import CitizenVoice, VoiceNotification, VoiceWriter
+from hoshin.voices.services.replies import personal_data_viewed
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +111,8 @@ def voices_notify_results(
         try:
             with transaction.atomic():
                 VoiceNotification.objects.create(voice=notice.voice, sheet=notice.sheet)
-                PersonalDataView.objects.create(
-                    voice=notice.voice, user=None, purpose="評価結果公表の通知メール（自動）"
+                personal_data_viewed(
+                    voice=notice.voice, by=None, purpose="評価結果公表の通知メール（自動）"
                 )
                 notice_message(notice).send()
         except IntegrityError:

@@ -241,17 +241,35 @@ def writer_of(voice: CitizenVoice) -> VoiceWriter | None:
         return None
 
 
-def personal_data_viewed(*, voice: CitizenVoice, by, purpose: str) -> PersonalDataView:
+def personal_data_viewed(
+    *, voice: CitizenVoice, by, purpose: str, detail: str = "", attachment_id: int | None = None
+) -> PersonalDataView:
     """Log one use of the writer's personal details (every view, download, e-mail or letter).
 
     Every use goes through here, so here is where it is refused to anyone but the public-hearing
-    office (a scheduled job passes ``by=None``).
+    office (a scheduled job passes ``by=None``). The use goes both to the voice's own access log
+    (PersonalDataView, with ``detail`` such as an attachment's file name) and to the audit
+    trail's hash chain (receipt number, purpose and ids only: never the details themselves).
     """
     if by is not None and not is_public_hearing_office(user=by):
         raise VoicePermissionError("投稿者の個人情報は広聴担当だけが扱えます。")
-    return PersonalDataView.objects.create(
-        voice=voice, user=by if getattr(by, "pk", None) else None, purpose=purpose[:100]
-    )
+    with transaction.atomic():
+        view = PersonalDataView.objects.create(
+            voice=voice,
+            user=by if getattr(by, "pk", None) else None,
+            purpose=(f"{purpose}（{detail}）" if detail else purpose)[:100],
+        )
+        data = {"purpose": purpose, "access_log": view.pk}
+        if attachment_id is not None:
+            data["attachment"] = attachment_id
+        audit_record(
+            actor=by,
+            verb="voice.personal_data_view",
+            target=voice,
+            summary=f"市民の声 {voice.receipt_number} の投稿者の個人情報を利用（{purpose}）",
+            data=data,
+        )
+    return view
 
 
 def send_methods_for(voice: CitizenVoice) -> list[tuple[str, str, bool]]:

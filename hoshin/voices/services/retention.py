@@ -129,10 +129,21 @@ def _purge(voice: CitizenVoice, report: PurgeReport) -> None:
         if writer is not None:
             writer.delete()
             report.writers += 1
+        removed = 0
         for attachment in VoiceAttachment.objects.filter(voice=voice):
             files.append(attachment.file)
             attachment.delete()
-            report.attachments += 1
+            removed += 1
+        report.attachments += removed
+        # One entry per voice, in the deletion's own transaction: a run stopped half-way has
+        # recorded exactly the voices it purged (the run's summary entry comes at the end).
+        audit_record(
+            actor=None,
+            verb="voice.purge_personal_data",
+            target=voice,
+            summary=f"市民の声 {voice.receipt_number} の個人情報を保存期間経過により削除",
+            data={"writer": writer is not None, "attachments": removed},
+        )
     # Files go after the commit: a rolled-back purge must not have lost them.
     for stored in files:
         try:

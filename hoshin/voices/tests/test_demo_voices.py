@@ -80,6 +80,10 @@ def test_voices_in_every_status_with_a_true_history_and_ratings(seeded_plan):
     run("seed_demo_evaluations")
     output = run("seed_demo_voices")
     assert "市民の声を60件作成しました" in output
+    # The story's dates are written into the audit trail, not moved afterwards: it verifies.
+    from hoshin.audit.selectors import chain_verify
+
+    assert chain_verify().ok
     assert "評価結果への満足度を" in output
 
     # Masters: created only if missing.

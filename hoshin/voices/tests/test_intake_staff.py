@@ -245,3 +245,33 @@ def test_done_page_is_for_intake_staff_only():
     response = office.post(URL, staff_data())
     viewer = logged_in(make_user(role=Role.VIEWER))
     assert viewer.get(response["Location"]).status_code == 403
+
+
+def test_done_page_of_a_web_voice_logs_the_view_of_the_writers_details(client):
+    """Finding (issue 10, "Why" 5): the staff "done" page of a voice a citizen sent from the web
+    form showed the writer's name and contact details without logging the view. Now every
+    view of them goes to PersonalDataView and to the audit trail's hash chain."""
+    from hoshin.audit.models import AuditEntry
+    from hoshin.voices.models import PersonalDataView
+
+    key = voice_data(name="山田 花子", email="hanako@example.jp")["submission_key"]
+    client.post(
+        reverse("voices:new"),
+        voice_data(name="山田 花子", email="hanako@example.jp", submission_key=key),
+    )
+    voice = CitizenVoice.objects.get(submission_key=key)
+    assert voice.channel == Channel.WEB
+    office_user = make_user("koucho2", role=Role.PUBLIC_HEARING)
+    office = logged_in(office_user)
+
+    response = office.get(reverse("voices_staff:intake_done", args=[key]))
+
+    assert response.status_code == 200
+    assert "hanako@example.jp" in response.content.decode()
+    view = PersonalDataView.objects.get(voice=voice)
+    assert view.user == office_user
+    entry = AuditEntry.objects.get(verb="voice.personal_data_view", target_id=str(voice.pk))
+    assert entry.actor == office_user
+    # The trail names the voice and why, never the details themselves.
+    assert "hanako" not in entry.summary + str(entry.data)
+    assert "山田" not in entry.summary + str(entry.data)

@@ -172,3 +172,21 @@ def test_the_scheduler_runs_the_voice_jobs_daily(staff):
     call_command("run_scheduler", "--once", "--hour", "0", stdout=out)
     assert "purge_personal_data" in out.getvalue()
     assert not VoiceWriter.objects.filter(voice=voice).exists()
+
+
+def test_each_purged_voice_is_recorded_in_the_audit_chain(staff):
+    """Issue 10 ("What to build" 4): deletions by the retention job are in the hash chain, one
+    entry per voice written with the deletion itself, plus the run's summary."""
+    from hoshin.audit.models import AuditEntry
+    from hoshin.audit.selectors import chain_verify
+
+    old = ended_at(sent(staff).voice, datetime.date(2026, 6, 30))
+    attach(old)
+    personal_data_purge(today=TODAY)
+    entry = AuditEntry.objects.get(verb="voice.purge_personal_data")
+    assert entry.target_id == str(old.pk) and entry.actor is None
+    assert entry.data == {"writer": True, "attachments": 1}
+    assert AuditEntry.objects.get(verb="voices.purge_personal_data").data == {
+        "voices": [old.receipt_number]
+    }
+    assert chain_verify().ok

@@ -1,7 +1,8 @@
 """The writer's personal details and attachments: public-hearing office only, every view logged.
 
 Details are never on the voice page itself. The office opens them here, choosing why; the view
-and its purpose go to PersonalDataView (who, when, why), and the page is never cached.
+and its purpose go to PersonalDataView (who, when, why) and to the audit trail's hash chain,
+and the page is never cached.
 """
 
 import mimetypes
@@ -71,7 +72,11 @@ def attachment_download(request: HttpRequest, voice_id: int, attachment_id: int)
     except (FileNotFoundError, ValueError):
         raise Http404(_("ファイルが見つかりません。")) from None
     personal_data_viewed(
-        voice=voice, by=request.user, purpose=f"添付ファイルの閲覧（{attachment.original_name}）"
+        voice=voice,
+        by=request.user,
+        purpose="添付ファイルの閲覧",
+        detail=attachment.original_name,
+        attachment_id=attachment.pk,
     )
     content_type = attachment.content_type or (
         mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"

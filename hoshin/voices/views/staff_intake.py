@@ -2,7 +2,8 @@
 
 Who: the public-hearing office (Role.PUBLIC_HEARING) and administrators; other staff get 403,
 anonymous visitors the login page. After saving, the receipt number (and the secret, once,
-for a writer who asks by phone or letter) is shown on ``done``.
+for a writer who asks by phone or letter) is shown on ``done``, with the writer's details: that
+view is logged like every other (PersonalDataView and the audit trail).
 """
 
 import uuid
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hoshin.org.roles import public_hearing_office_required
 from hoshin.voices.forms.staff_intake import StaffVoiceForm
 from hoshin.voices.models import CitizenVoice
+from hoshin.voices.services.replies import personal_data_viewed, writer_of
 from hoshin.voices.views.intake import (
     form_submit,
     receipt_cookie_delete,
@@ -78,12 +80,18 @@ def done(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
         CitizenVoice.objects.select_related("category", "district"), submission_key=key
     )
     entry = receipt_cookie_read(request, key)
+    writer = writer_of(voice)
+    if writer is not None:
+        # The page shows the writer's name and contact details: like every other view of them
+        # (the writer page, attachments, letters) it is logged, whoever entered the voice. The
+        # key of a voice a citizen sent from the web form opens this page too.
+        personal_data_viewed(voice=voice, by=request.user, purpose="登録完了画面での確認")
     response = render(
         request,
         "voices/staff_intake/done.html",
         {
             "voice": voice,
-            "writer": getattr(voice, "writer", None),
+            "writer": writer,
             "secret": entry.get("secret", ""),
             "email_sent": entry.get("email", False),
             "crumbs": _crumbs((gettext("市民の声の登録"), reverse("voices_staff:new"))),

@@ -35,7 +35,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Max
 
-from hoshin.audit.models import AuditEntry
+from hoshin.audit.services import audit_backdated
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.business_days import add_business_days, is_office_closed
 from hoshin.org.models import AgeBand, Department, District, Role, RoleAssignment, User
@@ -1190,10 +1190,13 @@ def _stand_in(username: str, display_name: str, roles: list[str]) -> User:
 
 @contextmanager
 def _backdated(moment: datetime.datetime):
-    """Move the history rows written inside the block (events, approvals, audit entries,
-    personal-data views) to ``moment``: the day it happened in the demo's story."""
-    models = (VoiceEvent, ReplyEvent, AuditEntry, PersonalDataView)
+    """Move the history rows written inside the block (events, approvals, personal-data views)
+    to ``moment``: the day it happened in the demo's story. Audit entries are written with that
+    time (``audit_backdated``): their time is part of the hash chain, moving them afterwards
+    would break it."""
+    models = (VoiceEvent, ReplyEvent, PersonalDataView)
     marks = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in models}
-    yield
+    with audit_backdated(moment):
+        yield
     for model, mark in marks.items():
         model.objects.filter(pk__gt=mark).update(at=moment)
