@@ -48,6 +48,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Queued jobs run at once in the test's process (django-tasks' immediate backend); the
+    queue's own tests (hoshin/queue/tests) put the database backend and real workers back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _download_cache(settings, tmp_path):
     """Finished open-data files go to the test's own folder, never to var/cache."""
     settings.HOSHIN_DOWNLOAD_CACHE_DIR = str(tmp_path / "downloads")
