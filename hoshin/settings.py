@@ -147,7 +147,7 @@ HOSHIN_TASK_MAX_ATTEMPTS = env_int("HOSHIN_TASK_MAX_ATTEMPTS", 3)
 # A public report PDF still being built answers 503 "作成中" with this Retry-After (seconds).
 HOSHIN_REPORT_RETRY_AFTER = env_int("HOSHIN_REPORT_RETRY_AFTER", 10)
 # Re-index a changed plan on the queue rather than after the commit when it has more actions.
-HOSHIN_SEARCH_QUEUE_ACTIONS = env_int("HOSHIN_SEARCH_QUEUE_ACTIONS", 2000)
+HOSHIN_SEARCH_QUEUE_ACTIONS = env_int("HOSHIN_SEARCH_QUEUE_ACTIONS", 500)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
