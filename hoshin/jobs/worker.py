@@ -51,3 +51,21 @@ class HoshinWorker(Worker):
             super().run()
         finally:
             self._stop_beating.set()
+
+
+def run_queued(*, worker_id: str = "in-process") -> None:
+    """Run every job queued now in this process, then return (tests and benchmarks).
+
+    Call it in autocommit mode (not inside a transaction, e.g. a transactional test): the worker
+    loop closes connections it finds in a transaction, as after a request.
+    """
+    HoshinWorker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()
