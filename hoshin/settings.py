@@ -129,15 +129,15 @@ CACHES = {
 # retention) is queued in the database hoshin already uses (django-tasks with django-tasks-db):
 # `manage.py run_worker` runs it. "immediate" runs each task at once in the caller's process
 # (no worker needed: a development shortcut, and what most tests use).
-HOSHIN_TASK_BACKEND = env_str("HOSHIN_TASK_BACKEND", "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[HOSHIN_TASK_BACKEND],
-    }
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(env_str("HOSHIN_TASK_BACKEND", "database"))}}
+if TASKS["default"]["BACKEND"] is None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("HOSHIN_TASK_BACKEND must be 'database' or 'immediate'")
 # A task RUNNING on a worker that has not heart-beaten for this long (killed, machine lost) goes
 # back to READY and runs again; workers beat every third of it.
 HOSHIN_TASK_STALE_SECONDS = env_int("HOSHIN_TASK_STALE_SECONDS", 120)
