@@ -7,6 +7,8 @@ Now:
 - the finished file is kept per version of the public data (``hoshin.changes.downloads``);
 - when public data changes, the reports of the plans and years concerned are queued at once
   (:func:`on_public_data_changed`), so the file is usually there before anyone asks;
+- the evaluation sheets of a publication are printed too (one job), so visitors get files;
+  a sheet PDF missing is printed in the request (one or two pages) and kept;
 - a request that finds no file *claims* the build (``hoshin.queue.services.claim``: one
   database row per file and version, so one winner across processes and servers) and queues
   it; every request without the file answers at once with a short 503 page "作成中" carrying
@@ -44,6 +46,10 @@ PREBUILD_LIMIT = 20
 def annual_key(plan_id: int, fy: int, day: datetime.date) -> str:
     """The kept file's key: the cover carries the day it was printed."""
     return f"annual-report|{plan_id}|{fy}|{day.isoformat()}"
+
+
+def sheet_key(action_id: int, fy: int) -> str:
+    return f"sheet-report|{action_id}|{fy}"
 
 
 def claim_key(path: Path) -> str:
@@ -90,11 +96,18 @@ def on_public_data_changed(sender, *, plan_ids=(), sheet_ids=(), **kwargs) -> No
     """
     if not settings.HOSHIN_DOWNLOAD_CACHE_DIR:
         return
+    from hoshin.reports.tasks import build_sheet_pdfs
+
     try:
         day = timezone.localdate()
         for plan_id, fy in changed_reports(plan_ids=plan_ids, sheet_ids=sheet_ids):
             kept = downloads.cache_path(annual_key(plan_id, fy, day))
             if kept is not None and not kept.exists():
                 request_annual(plan_id=plan_id, fy=fy, day=day, kept=kept)
+        # The one- or two-page sheets of a publication: printed by the worker in one job.
+        sheets = sheets_published().filter(pk__in=list(sheet_ids), action__isnull=False)
+        pairs = [list(pair) for pair in sheets.values_list("action_id", "cycle__fy")]
+        if pairs:
+            build_sheet_pdfs.enqueue(pairs)
     except Exception:
         logger.exception("queueing annual reports after a change failed")

@@ -8,8 +8,9 @@ from hoshin.changes import downloads
 from hoshin.queue.services import release
 from hoshin.reports import selectors
 from hoshin.reports.annual_pdf import annual_report_pdf
-from hoshin.reports.builds import annual_key, claim_key
+from hoshin.reports.builds import annual_key, claim_key, sheet_key
 from hoshin.reports.selectors import ReportNotFound
+from hoshin.reports.sheet_pdf import sheet_pdf
 
 
 @task()
@@ -37,3 +38,22 @@ def build_annual_report(plan_id: int, fy: int, day: str) -> str:
         release(claim_key(kept))  # the next request may try again at once
         raise
     return "built"
+
+
+@task()
+def build_sheet_pdfs(pairs: list[list[int]]) -> int:
+    """Print the published sheets ``[[action_id, fy], …]`` into their kept files (after a
+    publication, so that the first visitors are served a file). Skips kept and unpublished
+    ones; returns how many it printed."""
+    printed = 0
+    for action_id, fy in pairs:
+        kept = downloads.cache_path(sheet_key(action_id, fy))
+        if kept is None or kept.exists():
+            continue
+        try:
+            report = selectors.sheet_report_public(action_id=action_id, fy=fy)
+        except ReportNotFound:
+            continue
+        downloads.keep_bytes(sheet_pdf(report), kept)
+        printed += 1
+    return printed

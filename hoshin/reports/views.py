@@ -47,14 +47,21 @@ def _font_missing(request, exc: JapaneseFontMissing) -> HttpResponse:
 @public_page
 def sheet_pdf(request: HttpRequest, action_id: int, fy: int) -> HttpResponse:
     """The published evaluation sheet of an action and year as a printable PDF."""
+    # Read the version first: a kept sheet is never newer than the version it is kept under.
+    kept = downloads.cache_path(builds.sheet_key(action_id, fy))
     try:
         report = selectors.sheet_report_public(action_id=action_id, fy=fy)
     except ReportNotFound as exc:
         return _not_found(request, exc)
-    try:
-        pdf = build_sheet_pdf(report)
-    except JapaneseFontMissing as exc:
-        return _font_missing(request, exc)
+    if kept is not None and kept.exists():  # printed by the worker after the publication
+        pdf = kept.read_bytes()
+    else:
+        try:
+            pdf = build_sheet_pdf(report)
+        except JapaneseFontMissing as exc:
+            return _font_missing(request, exc)
+        if kept is not None:
+            downloads.keep_bytes(pdf, kept)
     # One or two pages: small enough to answer in one piece, so a page cache may keep it.
     response = HttpResponse(pdf, content_type=PDF)
     response["Content-Disposition"] = content_disposition_header(
