@@ -18,7 +18,7 @@ from django.db import transaction
 
 from hoshin.evaluations.services.reminders import reminders_send
 from hoshin.jobs.tasks import run_periodic_job
-from hoshin.queue.services import mark_once
+from hoshin.queue.services import mark_once, queue_prune
 from hoshin.voices.services.loop import voices_notify_results
 from hoshin.voices.services.reminders import voice_reminders_send
 from hoshin.voices.services.retention import personal_data_purge
@@ -61,6 +61,11 @@ def _purge(day: datetime.date) -> bool:
     return True
 
 
+def _prune_queue(day: datetime.date) -> bool:
+    queue_prune()
+    return True
+
+
 # What each periodic job does, by name; every one is safe to run twice on a day (see
 # docs/scheduled-jobs.md, "safe to repeat?"), as a re-run after a lost worker requires.
 WORK: dict[str, Callable[[datetime.date], bool]] = {
@@ -68,6 +73,7 @@ WORK: dict[str, Callable[[datetime.date], bool]] = {
     "send_voice_reminders": _voice_reminders,
     "notify_voice_writers": _notify,
     "purge_personal_data": _purge,
+    "prune_queue": _prune_queue,
 }
 
 

@@ -131,3 +131,20 @@ def requeue_stale(
         if ids:
             logger.warning("jobs of stopped workers %s: %s", what, ", ".join(ids))
     return requeued, failed
+
+
+def queue_prune(*, now: datetime.datetime | None = None, days: int = 30) -> int:
+    """Delete what no job can need any more: finished jobs, and the marks, claims and
+    heartbeats older than ``days`` (a mark only guards re-runs of a job still in the table).
+    Returns the number of rows deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff
+    ).delete()[0]
+    running_since = DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"])
+    oldest = running_since.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    marks_before = min(cutoff, oldest) if oldest else cutoff  # never a mark a queued job needs
+    deleted += Mark.objects.filter(done_at__lt=marks_before).delete()[0]
+    deleted += Claim.objects.filter(claimed_at__lt=cutoff).delete()[0]
+    deleted += WorkerBeat.objects.filter(beat_at__lt=cutoff).delete()[0]
+    return deleted

@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from hoshin.jobs.schedule import Job, enqueue_periodic
 from hoshin.jobs.worker import run_queued
 from hoshin.queue.models import Claim, Mark, WorkerBeat
-from hoshin.queue.services import claim, enqueue, mark_once, requeue_stale
+from hoshin.queue.services import claim, enqueue, mark_once, queue_prune, requeue_stale
 from hoshin.queue.tests.tasks import gated_effect
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,20 @@ def test_the_worker_sends_the_queued_acknowledgement_once_and_forgets_the_secret
     send_acknowledgement.using(backend="default").enqueue(received.voice.pk, received.secret)
     run_queued()
     assert len(mail.outbox) == 1
+
+
+def test_pruning_keeps_what_a_queued_job_may_still_need(database_backend):
+    old = timezone.now() - datetime.timedelta(days=60)
+    finished = gated_effect.enqueue("old", "/x").db_result
+    DBTaskResult.objects.filter(pk=finished.pk).update(status="SUCCESSFUL", finished_at=old)
+    Mark.objects.create(key="old-mark")
+    Mark.objects.filter(key="old-mark").update(done_at=old)
+    Claim.objects.create(key="old-claim", claimed_at=old)
+    WorkerBeat.objects.create(worker_id="gone", beat_at=old)
+    assert queue_prune() == 4
+    pending = gated_effect.enqueue("pending", "/x").db_result
+    DBTaskResult.objects.filter(pk=pending.pk).update(enqueued_at=old - datetime.timedelta(days=1))
+    Mark.objects.create(key="needed")
+    Mark.objects.filter(key="needed").update(done_at=old)
+    assert queue_prune() == 0  # a job queued before the mark may still re-run and need it
+    assert Mark.objects.filter(key="needed").exists()
