@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 # A publication touching more plans and years than this queues the first ones; the others are
 # built on their first request.
 PREBUILD_LIMIT = 20
+# A sheet published less than this long ago counts as "just published" (see changed_reports).
+RECENT_SECONDS = 3600
 
 
 def annual_key(plan_id: int, fy: int, day: datetime.date) -> str:
@@ -68,11 +70,15 @@ def request_annual(*, plan_id: int, fy: int, day: datetime.date, kept: Path):
 
 
 def changed_reports(*, plan_ids, sheet_ids) -> list[tuple[int, int]]:
-    """(plan, year) of the published reports a change touches: the years of the changed sheets,
-    and the latest published year of each changed plan."""
+    """(plan, year) of the published reports a change touches: the years of the sheets just
+    published, and the latest published year of each changed plan."""
     published = sheets_published()
+    # Sheets published just now; a citizen's rating also announces its (long published) sheet,
+    # and rebuilding a report for every rating would keep the worker busy for nothing (the
+    # first request after it queues the build instead).
+    recent = timezone.now() - datetime.timedelta(seconds=RECENT_SECONDS)
     pairs = set(
-        published.filter(pk__in=list(sheet_ids))
+        published.filter(pk__in=list(sheet_ids), published_at__gte=recent)
         .values_list("cycle__plan_id", "cycle__fy")
         .distinct()
     )
@@ -105,7 +111,10 @@ def on_public_data_changed(sender, *, plan_ids=(), sheet_ids=(), **kwargs) -> No
             if kept is not None and not kept.exists():
                 request_annual(plan_id=plan_id, fy=fy, day=day, kept=kept)
         # The one- or two-page sheets of a publication: printed by the worker in one job.
-        sheets = sheets_published().filter(pk__in=list(sheet_ids), action__isnull=False)
+        recent = timezone.now() - datetime.timedelta(seconds=RECENT_SECONDS)
+        sheets = sheets_published().filter(
+            pk__in=list(sheet_ids), action__isnull=False, published_at__gte=recent
+        )
         pairs = [list(pair) for pair in sheets.values_list("action_id", "cycle__fy")]
         if pairs:
             build_sheet_pdfs.enqueue(pairs)

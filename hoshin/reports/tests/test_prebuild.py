@@ -38,3 +38,21 @@ def test_a_publication_prints_its_reports_on_the_queue_before_anyone_asks(
     annual = client.get(reverse("reports:annual_pdf", args=[data.plan.pk, 2025]))
     assert annual.status_code == 200
     assert b"".join(annual.streaming_content).startswith(b"%PDF")
+
+
+def test_a_change_to_a_long_published_sheet_queues_no_rebuild(settings):
+    """A citizen's rating announces its sheet: no 9 s report rebuild per rating."""
+    import datetime
+
+    from django.utils import timezone
+
+    from hoshin.evaluations.models import EvaluationSheet
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    data = report_data.reports.shared_builder()
+    DBTaskResult.objects.all().delete()
+    EvaluationSheet.objects.filter(pk=data.published.pk).update(
+        published_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    announce(sheet_ids=[data.published.pk])
+    assert not DBTaskResult.objects.exists()
