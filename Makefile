@@ -13,7 +13,10 @@ COMPREHENSIVE_PLAN := 総合計画 自立できる自治体経営の推進
 setup:
 	@bash scripts/setup.sh
 
+# The worker (queued PDFs and e-mails) runs in the background and stops with runserver.
 demo: setup demo-data
+	@$(MANAGE) run_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 demo-data:

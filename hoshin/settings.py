@@ -36,9 +36,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     # hoshin's apps in layer order, lowest first (CONTRIBUTING.md, enforced by `make lint`).
     "hoshin.audit",
     "hoshin.changes",
+    "hoshin.queue",
     "hoshin.org",
     "hoshin.accounts",
     "hoshin.plans",
@@ -133,6 +136,31 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": _PAGE_CACHE,
 }
+
+# ---- jobs on a queue (issue 10) ----------------------------------------------------------------
+# Heavy or slow work (report PDFs, search re-indexing after large imports, e-mails, reminders,
+# retention) is queued in the database hoshin already uses (django-tasks with django-tasks-db):
+# `manage.py run_worker` runs it. "immediate" runs each task at once in the caller's process
+# (no worker needed: a development shortcut, and what most tests use).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(env_str("HOSHIN_TASK_BACKEND", "database"))}}
+if TASKS["default"]["BACKEND"] is None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("HOSHIN_TASK_BACKEND must be 'database' or 'immediate'")
+# A task RUNNING on a worker that has not heart-beaten for this long (killed, machine lost) goes
+# back to READY and runs again; workers beat every third of it.
+HOSHIN_TASK_STALE_SECONDS = env_int("HOSHIN_TASK_STALE_SECONDS", 120)
+# A task that has been started this many times without finishing is marked FAILED instead
+# (a job that kills its worker every time must not loop forever).
+HOSHIN_TASK_MAX_ATTEMPTS = env_int("HOSHIN_TASK_MAX_ATTEMPTS", 3)
+# A public report PDF still being built answers 503 "作成中" with this Retry-After (seconds).
+HOSHIN_REPORT_RETRY_AFTER = env_int("HOSHIN_REPORT_RETRY_AFTER", 10)
+# Re-index a changed plan on the queue rather than after the commit when it has more actions.
+HOSHIN_SEARCH_QUEUE_ACTIONS = env_int("HOSHIN_SEARCH_QUEUE_ACTIONS", 500)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -22,7 +22,8 @@ VoicePublication) and ``department_ids`` (sets of ints, possibly empty):
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Model
@@ -51,6 +52,11 @@ def announce(*, plan_ids=(), action_ids=(), sheet_ids=(), voice_ids=(), departme
     }
     if not any(ids.values()):
         return
+    batch = getattr(_local, "batch", None)
+    if batch is not None:
+        for key, values in ids.items():
+            batch[key].update(values)
+        return
     public_data_changing.send(sender=None, **ids)
     pending = getattr(_local, "pending", None)
     if pending is None:
@@ -59,6 +65,27 @@ def announce(*, plan_ids=(), action_ids=(), sheet_ids=(), voice_ids=(), departme
         pending[key].update(values)
     # One callback per call: a flag per transaction cannot be kept reliably across savepoints.
     transaction.on_commit(_flush)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Gather every :func:`announce` inside the block into one, made when the block ends.
+
+    For bulk writers (a plan import creates thousands of rows whose model signals each
+    announce): one ``public_data_changing`` (one new version, one open-data change date) and
+    one set of ids after the commit, instead of one per row. Nothing is announced if the block
+    raises. Nested blocks join the outermost one.
+    """
+    if getattr(_local, "batch", None) is not None:
+        yield
+        return
+    _local.batch = {key: set() for key in KEYS}
+    try:
+        yield
+        gathered = _local.batch
+    finally:
+        _local.batch = None
+    announce(**gathered)
 
 
 def _flush() -> None:

@@ -71,3 +71,11 @@ def keep(handle, path: Path) -> None:
         shutil.copyfileobj(handle, copy)
     os.replace(partial, path)
     handle.seek(0)
+
+
+def keep_bytes(data: bytes, path: Path) -> None:
+    """Write a finished small file (a one-page PDF) to ``path``: temporary name, then rename."""
+    _start_version(path.parent)
+    partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)

@@ -1,11 +1,13 @@
 """Writes to plans: importing a parsed plan, publishing. Every write is atomic and audited."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from hoshin.audit.services import audit_record
+from hoshin.changes.channel import batched
 from hoshin.org.models import Department, DepartmentKind
 from hoshin.org.roles import is_planning_office
 from hoshin.org.selectors import departments_match
@@ -94,7 +96,8 @@ def plan_import_check(*, parsed: ParsedPlan, name: str) -> ImportCheck:
 def _too_long(parsed: ParsedPlan) -> list[str]:
     """Values longer than their database column, reported by source line before any write."""
 
-    def limit(model, field_name: str) -> int:
+    @functools.cache
+    def limit(model, field_name: str) -> int:  # cached: called per row of 10,000-action plans
         return model._meta.get_field(field_name).max_length
 
     checks = []
@@ -124,6 +127,7 @@ def _too_long(parsed: ParsedPlan) -> list[str]:
 
 
 @transaction.atomic
+@batched()  # one change notice for the whole import (after the commit), not one per row
 def plan_import(
     *,
     parsed: ParsedPlan,
@@ -134,7 +138,11 @@ def plan_import(
     publish: bool = False,
     source_filename: str = "",
 ) -> ImportSummary:
-    """Write a parsed plan as a new Plan (or replace the one of that name), all or nothing."""
+    """Write a parsed plan as a new Plan (or replace the one of that name), all or nothing.
+
+    The rows' change notices are gathered into one (``changes.channel.batched``): the search
+    index and open data re-read the plan once after the commit (on the queue for a large plan).
+    """
     _check_planning_office(by, "計画の取込")
     name = name.strip()
     if not name:
@@ -171,8 +179,7 @@ def plan_import(
     )
     summary.plan = plan
     writer = _TreeWriter(plan=plan, departments=departments, summary=summary)
-    for position, root in enumerate(parsed.roots):
-        writer.write_node(root, parent=None, position=position)
+    writer.write_tree(parsed.roots)
     writer.flush()
     if replaced is not None:
         links.moves_record(snapshot=replaced, plan=plan)
@@ -193,33 +200,53 @@ def plan_import(
 
 
 class _TreeWriter:
-    """Writes nodes one by one (children need their parent's id) and leaves in bulk."""
+    """Writes nodes one level at a time (children need their parent's id) and leaves in bulk:
+    a query per level of the tree and per thousands of rows, never one per node."""
 
     def __init__(self, *, plan: Plan, departments: dict[str, Department], summary: ImportSummary):
         self.plan = plan
         self.departments = departments
         self.summary = summary
         self.pending: list[tuple[Action, ParsedAction, PlanNode]] = []
+        self.node_notes: list[Note] = []
 
-    def write_node(self, parsed: ParsedNode, *, parent: PlanNode | None, position: int) -> None:
-        node = PlanNode.objects.create(
-            plan=self.plan,
-            parent=parent,
-            depth=parsed.depth,
-            position=position,
-            number=parsed.number,
-            title=parsed.title,
-            vision=parsed.vision,
-            challenges=parsed.challenges,
-            purpose=parsed.purpose,
-        )
-        self.summary.nodes += 1
-        notes = [
+    def write_tree(self, roots: list[ParsedNode]) -> None:
+        created: dict[int, PlanNode] = {}  # id(parsed node) → its row
+        level = [(root, None, position) for position, root in enumerate(roots)]
+        while level:
+            nodes = PlanNode.objects.bulk_create(
+                PlanNode(
+                    plan=self.plan,
+                    parent=parent,
+                    depth=parsed.depth,
+                    position=position,
+                    number=parsed.number,
+                    title=parsed.title,
+                    vision=parsed.vision,
+                    challenges=parsed.challenges,
+                    purpose=parsed.purpose,
+                )
+                for parsed, parent, position in level
+            )
+            for node, (parsed, _parent, _position) in zip(nodes, level, strict=True):
+                created[id(parsed)] = node
+            level = [
+                (child, created[id(parsed)], index)
+                for parsed, _parent, _position in level
+                for index, child in enumerate(parsed.children)
+            ]
+        self.summary.nodes += len(created)
+        for root in roots:  # depth first, as the document reads: actions keep that order
+            self._collect(root, created)
+        Note.objects.bulk_create(self.node_notes, batch_size=2000)
+        self.summary.notes += len(self.node_notes)
+
+    def _collect(self, parsed: ParsedNode, created: dict[int, PlanNode]) -> None:
+        node = created[id(parsed)]
+        self.node_notes.extend(
             Note(node=node, position=i, term=n.term, body=n.body)
             for i, n in enumerate(parsed.notes)
-        ]
-        Note.objects.bulk_create(notes)
-        self.summary.notes += len(notes)
+        )
         for index, parsed_action in enumerate(parsed.actions):
             action = Action(
                 plan=self.plan,
@@ -230,11 +257,13 @@ class _TreeWriter:
                 text=parsed_action.text,
             )
             self.pending.append((action, parsed_action, node))
-        for index, child in enumerate(parsed.children):
-            self.write_node(child, parent=node, position=index)
+        for child in parsed.children:
+            self._collect(child, created)
 
     def flush(self) -> None:
-        actions = Action.objects.bulk_create([action for action, _, _ in self.pending])
+        actions = Action.objects.bulk_create(
+            [action for action, _, _ in self.pending], batch_size=2000
+        )
         lines, key_projects, notes = [], [], []
         for action, (_, parsed, node) in zip(actions, self.pending, strict=True):
             lead_taken = False

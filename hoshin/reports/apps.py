@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "hoshin.reports"
     label = "reports"
     verbose_name = _("報告書")
+
+    def ready(self) -> None:
+        from hoshin.reports import builds  # noqa: F401  queues reports after public data changes

@@ -6,6 +6,7 @@ naming what was not found. Staff views require a signed-in member of staff
 (``hoshin.org.roles.login_required_staff``) and show what the user may open.
 """
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_safe
 
 from hoshin.changes import downloads
 from hoshin.changes.page_cache import public_page
-from hoshin.lib.pdf import JapaneseFontMissing
+from hoshin.lib.pdf import JapaneseFontMissing, font_path
 from hoshin.org.roles import login_required_staff
-from hoshin.reports import selectors
+from hoshin.reports import builds, selectors
 from hoshin.reports.annual_pdf import annual_report_pdf
 from hoshin.reports.selectors import ReportNotFound
 from hoshin.reports.sheet_pdf import sheet_pdf as build_sheet_pdf
@@ -46,14 +47,21 @@ def _font_missing(request, exc: JapaneseFontMissing) -> HttpResponse:
 @public_page
 def sheet_pdf(request: HttpRequest, action_id: int, fy: int) -> HttpResponse:
     """The published evaluation sheet of an action and year as a printable PDF."""
+    # Read the version first: a kept sheet is never newer than the version it is kept under.
+    kept = downloads.cache_path(builds.sheet_key(action_id, fy))
     try:
         report = selectors.sheet_report_public(action_id=action_id, fy=fy)
     except ReportNotFound as exc:
         return _not_found(request, exc)
-    try:
-        pdf = build_sheet_pdf(report)
-    except JapaneseFontMissing as exc:
-        return _font_missing(request, exc)
+    if kept is not None and kept.exists():  # printed by the worker after the publication
+        pdf = kept.read_bytes()
+    else:
+        try:
+            pdf = build_sheet_pdf(report)
+        except JapaneseFontMissing as exc:
+            return _font_missing(request, exc)
+        if kept is not None:
+            downloads.keep_bytes(pdf, kept)
     # One or two pages: small enough to answer in one piece, so a page cache may keep it.
     response = HttpResponse(pdf, content_type=PDF)
     response["Content-Disposition"] = content_disposition_header(
@@ -62,26 +70,58 @@ def sheet_pdf(request: HttpRequest, action_id: int, fy: int) -> HttpResponse:
     return response
 
 
+def _building(request) -> HttpResponse:
+    """The report is being built by the worker: come back shortly (503 + Retry-After, and a
+    meta refresh for browsers), instead of holding a web worker for the seconds it takes."""
+    retry = settings.HOSHIN_REPORT_RETRY_AFTER
+    response = render(
+        request,
+        "reports/building.html",
+        {
+            "heading": _("報告書を作成中です"),
+            "message": _("PDFを作成しています。%(seconds)s秒ほどで自動的に表示されます。")
+            % {"seconds": retry},
+            "retry": retry,
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(retry)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_safe
 @public_page
 def annual_pdf(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
-    """The annual report of a published plan and year, streamed from a temporary file."""
+    """The annual report of a published plan and year, from the file the worker built.
+
+    Built once per version of the public data (hoshin.reports.builds): a request that finds no
+    file queues the build (once across all servers) and answers "作成中" until it is there.
+    """
     filename = f"評価結果報告書_{plan_id}_{fy}.pdf"
+    today = timezone.localdate()
     # Read the version first: a kept report is never newer than the version it is kept under.
-    kept = downloads.cache_path(f"annual-report|{plan_id}|{fy}|{timezone.localdate()}")
+    kept = downloads.cache_path(builds.annual_key(plan_id, fy, today))
     try:
         annual = selectors.annual_plan_public(plan_id=plan_id, fy=fy)
     except ReportNotFound as exc:
         return _not_found(request, exc)
-    if kept is not None and kept.exists():
-        return FileResponse(kept.open("rb"), content_type=PDF, filename=filename)
-    try:
-        target = annual_report_pdf(annual, today=timezone.localdate())
-    except JapaneseFontMissing as exc:
-        return _font_missing(request, exc)
-    if kept is not None:
-        downloads.keep(target, kept)  # the next visitor gets the same file at once
-    return FileResponse(target, content_type=PDF, filename=filename)
+    if kept is None:  # no download cache configured: build here, as a last resort
+        try:
+            return FileResponse(
+                annual_report_pdf(annual, today=today), content_type=PDF, filename=filename
+            )
+        except JapaneseFontMissing as exc:
+            return _font_missing(request, exc)
+    if not kept.exists():
+        try:
+            font_path()  # a server without the font: say so now rather than "作成中" forever
+        except JapaneseFontMissing as exc:
+            return _font_missing(request, exc)
+        builds.request_annual(plan_id=plan_id, fy=fy, day=today, kept=kept)
+    if not kept.exists():  # still absent unless jobs run at once (the immediate backend)
+        return _building(request)
+    return FileResponse(kept.open("rb"), content_type=PDF, filename=filename)
 
 
 @never_cache

@@ -1,6 +1,7 @@
 """Keeping the search index in step with the data.
 
-The index is rebuilt per object after every committed change to public data: the portal's
+The index is rebuilt per object after every committed change to public data (a large plan
+on the queue, ``hoshin.search.tasks``): the portal's
 ``public_data_changed`` signal (hoshin/changes/channel.py) carries the ids of plans, sheets,
 voice publications and departments that changed, and :func:`on_public_data_changed` re-reads
 them. Re-reading (rather than trusting what the signal says) is what keeps the index correct
@@ -14,6 +15,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
@@ -22,6 +24,7 @@ from hoshin.changes.channel import public_data_changed
 from hoshin.changes.page_cache import public_version_bump
 from hoshin.evaluations.models import EvaluationSheet, Stage
 from hoshin.plans.models import Action, ActionDepartment, Plan
+from hoshin.queue.services import enqueue
 from hoshin.search import documents
 from hoshin.search.backends import backend
 from hoshin.search.documents import Draft
@@ -134,6 +137,18 @@ def search_clear_orphans(**kwargs) -> None:
         backend().clear()
 
 
+def _index_plans(plan_ids: set[int]) -> None:
+    """Re-index plans now, or on the queue when they are large (HOSHIN_SEARCH_QUEUE_ACTIONS):
+    re-reading 10,000 actions takes seconds that an import or a publication should not wait."""
+    from hoshin.search.tasks import index_plans
+
+    size = Action.objects.filter(plan_id__in=plan_ids).count()
+    if size > settings.HOSHIN_SEARCH_QUEUE_ACTIONS:
+        enqueue(index_plans, sorted(plan_ids))
+    else:
+        search_index_plans(plan_ids=plan_ids)
+
+
 @receiver(public_data_changed, dispatch_uid="search-index")
 def on_public_data_changed(
     sender, *, plan_ids, sheet_ids, voice_ids, department_ids, action_ids=(), **kwargs
@@ -144,7 +159,7 @@ def on_public_data_changed(
     try:
         plans = set(plan_ids)
         if plans:
-            search_index_plans(plan_ids=plans)
+            _index_plans(plans)
         actions = set(action_ids)
         if department_ids:
             # A renamed department changes the text of the actions it is responsible for.

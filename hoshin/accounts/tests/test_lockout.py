@@ -157,14 +157,15 @@ def test_sign_in_events_go_to_the_audit_log_without_the_password(editor):
     for _ in range(10):
         sign_in(_client(), "editor", PASSWORD_GUESS)
     sign_in(_client(), "editor", PASSWORD_GUESS)  # refused while locked
-    verbs = list(AuditEntry.objects.order_by("id").values_list("verb", flat=True))
+    signin_entries = AuditEntry.objects.filter(verb__startswith="signin.")
+    verbs = list(signin_entries.order_by("id").values_list("verb", flat=True))
     assert verbs == [
         "signin.success",
         *["signin.failed"] * 10,
         "signin.lockout",
         "signin.refused_locked",
     ]
-    assert AuditEntry.objects.filter(target_id=str(editor.pk)).count() == len(verbs)
+    assert signin_entries.filter(target_id=str(editor.pk)).count() == len(verbs)
     failed = AuditEntry.objects.filter(verb="signin.failed").first()
     assert failed.data["username"] == "editor" and failed.data["address"] == "127.0.0.1"
     for entry in AuditEntry.objects.all():

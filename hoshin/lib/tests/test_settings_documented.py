@@ -23,6 +23,9 @@ README = ROOT.parent / "README.md"
 READ = re.compile(r"\bsettings\.([A-Z][A-Z0-9_]*)\b")
 # Where the project lives on disk: derived from the file's location, not configuration.
 NOT_CONFIGURATION = {"BASE_DIR"}
+# Settings a library defines like Django's own (django-tasks' TASKS is in Django 6's
+# global_settings); hoshin fills them from its own documented variables (HOSHIN_TASK_BACKEND).
+LIBRARY_SETTINGS = {"TASKS"}
 
 
 def python_files() -> list[Path]:
@@ -40,7 +43,7 @@ def project_settings_read() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path in python_files():
         for name in set(READ.findall(path.read_text(encoding="utf-8"))):
-            if hasattr(global_settings, name) or name in NOT_CONFIGURATION:
+            if hasattr(global_settings, name) or name in NOT_CONFIGURATION | LIBRARY_SETTINGS:
                 continue
             found.setdefault(name, []).append(str(path.relative_to(ROOT.parent)))
     return found

@@ -254,16 +254,16 @@ def test_link_snippets_point_at_the_pdfs(reports):
 
 
 def test_annual_pdf_is_built_once_per_version_of_the_public_data(client, reports, monkeypatch):
-    from hoshin.reports import views
+    from hoshin.reports import tasks
 
     built = []
-    original = views.annual_report_pdf
+    original = tasks.annual_report_pdf
 
     def counting(*args, **kwargs):
         built.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(views, "annual_report_pdf", counting)
+    monkeypatch.setattr(tasks, "annual_report_pdf", counting)
     url = annual_url(reports.plan.pk, 2025)
     first = b"".join(client.get(url).streaming_content)
     second = b"".join(client.get(url).streaming_content)

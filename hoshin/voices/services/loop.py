@@ -26,6 +26,7 @@ from django.utils import timezone
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.queue.services import enqueue
 from hoshin.voices.models import CitizenVoice, VoiceNotification, VoiceWriter
 from hoshin.voices.services.replies import personal_data_viewed
 
@@ -133,7 +134,9 @@ def voices_notify_results(
 
 
 def on_sheets_published(sender=None, *, sheet_ids: Iterable[int], **kwargs) -> None:
-    """Receiver of ``sheets_published``: schedule the e-mails for after the commit."""
+    """Receiver of ``sheets_published``: queue the e-mails (sent once the publication commits)."""
+    from hoshin.voices.tasks import notify_results  # tasks.py imports this module
+
     ids = list(sheet_ids)
     if ids:
-        transaction.on_commit(lambda: voices_notify_results(sheet_ids=ids), robust=True)
+        enqueue(notify_results, ids)

@@ -4,19 +4,19 @@ Public form and staff intake both call ``voice_submit``; the receipt number, dou
 and secret rules stay in ``intake.voice_receive``.
 """
 
-import functools
 import uuid
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from hoshin.queue.services import enqueue
 from hoshin.voices.services.attachments import (
     attachments_discard,
     attachments_store,
     voice_attachments_add,
 )
 from hoshin.voices.services.intake import Received, voice_receive
-from hoshin.voices.services.notifications import voice_acknowledge
+from hoshin.voices.tasks import send_acknowledgement
 
 
 def voice_submit(
@@ -26,7 +26,7 @@ def voice_submit(
     by=None,
     **fields,
 ) -> Received:
-    """Store a voice with its attachments; once committed, e-mail the acknowledgement.
+    """Store a voice with its attachments; once committed, e-mail the acknowledgement (queued).
 
     ``fields`` are ``voice_receive``'s. Files are written first and deleted again if the
     voice is not stored or was already stored by an earlier copy of the same submission.
@@ -37,11 +37,8 @@ def voice_submit(
             received = voice_receive(submission_key=submission_key, by=by, **fields)
             if received.created:
                 voice_attachments_add(voice=received.voice, stored=stored)
-                transaction.on_commit(
-                    functools.partial(
-                        voice_acknowledge, voice=received.voice, secret=received.secret
-                    )
-                )
+                # Queued with the voice: the e-mail goes out once the voice is committed.
+                enqueue(send_acknowledgement, received.voice.pk, received.secret)
     except BaseException:
         attachments_discard(stored)
         raise

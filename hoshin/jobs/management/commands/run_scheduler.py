@@ -1,16 +1,20 @@
-"""A small worker that runs hoshin's scheduled jobs (docs/scheduled-jobs.md lists them all).
+"""The scheduler: puts hoshin's periodic jobs on the queue (docs/scheduled-jobs.md lists them all).
 
     manage.py run_scheduler [--hour H] [--once] [--max-sleep SECONDS]
 
-Its jobs run once a day at HOSHIN_REMINDER_HOUR o'clock local time (TIME_ZONE, Asia/Tokyo),
-8 unless configured: the reminder e-mails (``send_reminders``), and for citizens' voices the
+Its jobs (``hoshin.jobs.schedule``, the one list) are enqueued once a day at
+HOSHIN_REMINDER_HOUR o'clock local time (TIME_ZONE, Asia/Tokyo), 8 unless configured, and the
+queue's workers (``manage.py run_worker``) run them: the reminder e-mails (``send_reminders``), and for citizens' voices the
 reminders (``send_voice_reminders``), the results notices (``notify_voice_writers``) and the
 retention job (``purge_personal_data``).
 
-- Started (or restarted) after that hour on a day whose run has not happened yet, it runs at
-  once. That can never double an e-mail: ReminderLog allows one digest per person and day.
-- If some e-mails could not be sent (the mail server was down) or the job failed, it tries
-  again after ``RETRY_SECONDS``; people who already got today's digest are skipped.
+- Started (or restarted) after that hour on a day whose run has not happened yet, it enqueues at
+  once. Each run is enqueued once per job and day however many schedulers run (a unique
+  ``schedule|<job>|<day>`` mark), and could not double an e-mail anyway: ReminderLog allows one
+  digest per person and day.
+- If some e-mails could not be sent (the mail server was down) or the job failed, the job is
+  tried again after 15 minutes (on the queue by the worker, ``hoshin.jobs.tasks``; or here if
+  the enqueue itself failed); people who already got today's digest are skipped.
 - Otherwise it sleeps, waking at least every ``--max-sleep`` seconds to re-check the clock.
 - SIGTERM or SIGINT (systemctl stop, Ctrl-C) ends the sleep at once; a job that is running
   finishes first. Exit status 0.
@@ -24,71 +28,17 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from hoshin.evaluations.services.reminders import reminders_send
-from hoshin.voices.services.loop import voices_notify_results
-from hoshin.voices.services.reminders import voice_reminders_send
-from hoshin.voices.services.retention import personal_data_purge
+from hoshin.jobs.schedule import Job, scheduled_jobs
+
+__all__ = ["Command", "Job", "Scheduler", "scheduled_jobs"]
 
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 15 * 60
-
-
-@dataclass
-class Job:
-    """A job run once a day at ``hour``; ``run(day)`` returns False when it should be retried."""
-
-    name: str
-    hour: int
-    run: Callable[[datetime.date], bool]
-
-
-def send_reminders_job(day: datetime.date) -> bool:
-    report = reminders_send(today=day)
-    logger.info(
-        "send_reminders %s: sent %d, already %d, no e-mail %d, failed %d",
-        day,
-        len(report.sent),
-        len(report.already_sent),
-        len(report.no_email),
-        len(report.failed),
-    )
-    return not report.failed
-
-
-def voice_jobs() -> list[tuple[str, Callable[[datetime.date], bool]]]:
-    """The citizens' voices jobs (hoshin.voices): reminders, closing the loop, retention."""
-
-    def reminders(day: datetime.date) -> bool:
-        return not voice_reminders_send(today=day).failed
-
-    def notify(day: datetime.date) -> bool:
-        return not voices_notify_results().failed
-
-    def purge(day: datetime.date) -> bool:
-        personal_data_purge(today=day)
-        return True
-
-    return [
-        ("send_voice_reminders", reminders),
-        ("notify_voice_writers", notify),
-        ("purge_personal_data", purge),
-    ]
-
-
-def scheduled_jobs(*, hour: int | None = None) -> list[Job]:
-    """Every scheduled job of hoshin. Add a job here and in docs/scheduled-jobs.md."""
-    hour = settings.HOSHIN_REMINDER_HOUR if hour is None else hour
-    return [
-        Job("send_reminders", hour, send_reminders_job),
-        *(Job(name, hour, run) for name, run in voice_jobs()),
-    ]
 
 
 class Scheduler:
