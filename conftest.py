@@ -101,6 +101,9 @@ def browser_sign_in(page, base_url: str, username: str, password: str = "pw") ->
         page.locator("input[name=code]").fill(f"{totp(device.bin_key, drift=1):06d}")
         with page.expect_navigation():
             page.get_by_role("button", name="確認する").click()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     """Queued jobs run at once in the test's process (django-tasks' immediate backend); the
     queue's own tests (hoshin/queue/tests) put the database backend and real workers back."""
