@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from hoshin.audit.selectors import chain_verify
 from hoshin.evaluations.services.reminders import reminders_send
 from hoshin.jobs.tasks import run_periodic_job
 from hoshin.queue.services import mark_once, queue_prune
@@ -66,6 +67,24 @@ def _prune_queue(day: datetime.date) -> bool:
     return True
 
 
+def _verify_audit_log(day: datetime.date) -> bool:
+    # The newest sequence and hash go to the log, i.e. outside the database: that is what lets
+    # rows removed at the end (with a rolled-back chain head) be noticed later
+    # (docs/audit-log.md). A broken chain is an error for the operators, not a job to retry.
+    report = chain_verify()
+    if report.ok:
+        logger.info(
+            "audit_verify %s: %d entries intact, newest %s %s",
+            day,
+            report.checked,
+            report.last_sequence,
+            report.last_hash,
+        )
+    else:
+        logger.error("audit_verify %s: BROKEN at %s", day, report.broken.message())
+    return True
+
+
 # What each periodic job does, by name; every one is safe to run twice on a day (see
 # docs/scheduled-jobs.md, "safe to repeat?"), as a re-run after a lost worker requires.
 WORK: dict[str, Callable[[datetime.date], bool]] = {
@@ -74,6 +93,7 @@ WORK: dict[str, Callable[[datetime.date], bool]] = {
     "notify_voice_writers": _notify,
     "purge_personal_data": _purge,
     "prune_queue": _prune_queue,
+    "audit_verify": _verify_audit_log,
 }
 
 

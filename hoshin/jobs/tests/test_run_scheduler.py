@@ -146,3 +146,24 @@ def test_run_scheduler_stops_on_sigterm(monkeypatch):
     assert time.monotonic() - started < 10
     assert "定時処理を終了しました" in out
     assert len(ran) == 1
+
+
+def test_daily_audit_check_logs_the_newest_hash_and_an_error_when_broken(caplog):
+    """The scheduler's audit_verify job writes the chain's newest hash outside the database and
+    logs an error naming the first broken entry when a row was edited."""
+    from hoshin.audit.models import AuditEntry
+    from hoshin.audit.services import audit_record
+    from hoshin.jobs.schedule import WORK
+
+    for n in range(3):
+        audit_record(actor=None, verb="test.event", summary=f"event {n}")
+    newest = AuditEntry.objects.order_by("-sequence").first()
+    caplog.set_level("INFO", logger="hoshin.jobs.schedule")
+    assert WORK["audit_verify"](datetime.date(2026, 12, 2))
+    assert newest.entry_hash in caplog.text and "intact" in caplog.text
+
+    caplog.clear()
+    AuditEntry.objects.filter(pk=newest.pk).update(summary="rewritten")
+    WORK["audit_verify"](datetime.date(2026, 12, 3))
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors and "BROKEN" in errors[0].getMessage()
