@@ -72,7 +72,11 @@ def _foreign_origin(request: HttpRequest) -> bool:
         return origin == "null"
     if origin in settings.CSRF_TRUSTED_ORIGINS:
         return False
-    return urlsplit(origin).netloc != request.get_host()
+    # Scheme, host and port, as Django's CSRF check does: http://city.example is another origin
+    # than https://city.example (a page on the plain-HTTP site could post as the secure one).
+    parts = urlsplit(origin)
+    own_scheme = "https" if request.is_secure() else "http"
+    return (parts.scheme.lower(), parts.netloc.lower()) != (own_scheme, request.get_host().lower())
 
 
 def _duplicate(request: HttpRequest, sheet_id: int, score: int, comment: str) -> bool:
