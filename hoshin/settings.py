@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # hoshin's apps in layer order, lowest first (CONTRIBUTING.md, enforced by `make lint`).
     "hoshin.audit",
     "hoshin.changes",
+    "hoshin.throttle",
     "hoshin.org",
     "hoshin.plans",
     "hoshin.evaluations",
@@ -196,7 +197,8 @@ HOSHIN_PUBLIC_FORM_RATE_LIMIT = env_int(
     "HOSHIN_PUBLIC_FORM_RATE_LIMIT", 10
 )  # per address per hour; 0 = off
 HOSHIN_PERSONAL_DATA_RETENTION_YEARS = env_int("HOSHIN_PERSONAL_DATA_RETENTION_YEARS", 5)
-# Failed status-page look-ups (receipt number + secret) per address per hour; 0 = off.
+# Failed status-page look-ups (receipt number + secret) per address and receipt number per hour;
+# 0 = off (the other two status-page limits are in the issue-10 block below).
 HOSHIN_STATUS_LOOKUP_RATE_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_RATE_LIMIT", 10)
 # The client address for rate limits is REMOTE_ADDR. Behind a reverse proxy every request
 # comes from the proxy: set this only when the proxy itself sets X-Forwarded-For (the last
@@ -218,6 +220,13 @@ HOSHIN_REMINDER_HOUR = env_int("HOSHIN_REMINDER_HOUR", 8)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+
+# ---- hardening and several app servers (issue 10)
+# Status-page look-ups (hoshin/voices/abuse.py): failures per receipt number from all addresses
+# together, and per address over all receipt numbers (set far above what a city office behind
+# one address reaches: it only stops one address from scanning every receipt). 0 = off.
+HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT", 30)
+HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT", 200)
 
 LOGGING = {
     "version": 1,
