@@ -43,10 +43,9 @@ def hit(name: str, *, seconds: int, now: float | None = None) -> int:
     expires = now + seconds
     # Its own savepoint inside a caller's transaction, so that on PostgreSQL a failure here
     # cannot poison the caller's transaction; in autocommit it is committed at once.
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [_name(name), expires, now, now, expires])
-            return int(cursor.fetchone()[0])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [_name(name), expires, now, now, expires])
+        return int(cursor.fetchone()[0])
 
 
 def hits(name: str, *, now: float | None = None) -> int:

@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from hoshin.evaluations.services.reminders import reminders_send
+from hoshin.throttle import counters
 from hoshin.voices.services.loop import voices_notify_results
 from hoshin.voices.services.reminders import voice_reminders_send
 from hoshin.voices.services.retention import personal_data_purge
@@ -82,12 +83,20 @@ def voice_jobs() -> list[tuple[str, Callable[[datetime.date], bool]]]:
     ]
 
 
+def throttle_cleanup_job(day: datetime.date) -> bool:
+    """Delete rate-limit counters whose window has ended (hoshin.throttle; they count as zero
+    anyway, this only keeps the table small)."""
+    logger.info("throttle_cleanup %s: deleted %d", day, counters.cleanup())
+    return True
+
+
 def scheduled_jobs(*, hour: int | None = None) -> list[Job]:
     """Every scheduled job of hoshin. Add a job here and in docs/scheduled-jobs.md."""
     hour = settings.HOSHIN_REMINDER_HOUR if hour is None else hour
     return [
         Job("send_reminders", hour, send_reminders_job),
         *(Job(name, hour, run) for name, run in voice_jobs()),
+        Job("throttle_cleanup", hour, throttle_cleanup_job),
     ]
 
 
