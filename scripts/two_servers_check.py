@@ -39,6 +39,9 @@ GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 PUBLIC_FORM_LIMIT = 3  # per address per hour, on both servers
 STATUS_LOOKUP_LIMIT = 3
 
+# Client addresses of this run: limits of an earlier run on the same database last an hour.
+RUN = secrets.randbelow(200) + 20
+
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
 _RECEIPT = re.compile(r'id="receipt-number">(\d{4}-\d{4,})<')
@@ -181,7 +184,7 @@ def check_receipt_numbers(
     before = set(CitizenVoice.objects.values_list("pk", flat=True))
 
     def submit(index: int) -> dict:
-        citizen = Citizen(f"10.20.{index // 250}.{index % 250 + 1}")
+        citizen = Citizen(f"10.{RUN}.{index // 250}.{index % 250 + 1}")
         return citizen.submit_voice(servers[index % 2], f"二台構成の確認 {index}", category_id)
 
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -221,7 +224,7 @@ def check_rate_limits(servers: list[str], category_id: int, sample: dict) -> lis
     """A limit reached on one server holds on the other (form submissions, status look-ups)."""
     problems = []
     a, b = servers
-    citizen = Citizen("10.99.0.1")
+    citizen = Citizen(f"10.{RUN}.255.1")
     statuses = [
         citizen.submit_voice((a, b)[i % 2], f"制限の確認 {i}", category_id)["status"]
         for i in range(PUBLIC_FORM_LIMIT)
@@ -232,7 +235,7 @@ def check_rate_limits(servers: list[str], category_id: int, sample: dict) -> lis
             f"public-form limit {PUBLIC_FORM_LIMIT}/h not shared: {statuses} then {over['status']}"
             " (expected the last one refused with 429)"
         )
-    guesser = Citizen("10.99.0.2")
+    guesser = Citizen(f"10.{RUN}.255.2")
     guesses = [
         guesser.look_up(a, sample["receipt"], "WRONGSECRET") for _ in range(STATUS_LOOKUP_LIMIT)
     ]
