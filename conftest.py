@@ -351,6 +351,7 @@ def new_page(browser):
         )
         return page
 
+    make.csp_violations = violations  # a test may look (and clear what it planted)
     yield make
     for context in contexts:
         context.close()  # a no-op for contexts the test closed itself
