@@ -167,9 +167,10 @@ class _SharedData:
             except BaseException:
                 self.release()
                 raise
+            # Inside the shared transaction: the default cache is a database table.
+            for cache in caches.all():
+                cache.clear()
         self.key = frozenset(builders)
-        for cache in caches.all():
-            cache.clear()
         if hasattr(mail, "outbox"):
             mail.outbox[:] = outbox
 
