@@ -39,6 +39,13 @@ CHROMIUM_ARGS = [
 AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = BASE_DIR / "artifacts" / "screenshots"
+# Reports each Content-Security-Policy violation as a console message (new_page collects them).
+CSP_VIOLATION = "CSP violation:"
+CSP_LISTENER = (
+    "document.addEventListener('securitypolicyviolation', (e) => console.error("
+    f"'{CSP_VIOLATION} ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + "
+    "' at ' + e.sourceFile + ':' + e.lineNumber + ' (' + document.location.pathname + ')'));"
+)
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -118,11 +125,18 @@ def _download_cache(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_caches():
-    """Every test starts with empty caches (pages, rate limits): tests share one process."""
+    """Every test starts with empty caches (pages): tests share one process.
+
+    The default cache is a database table (settings.CACHES): a test's entries roll back with
+    its transaction like any other row, and tests without the database may not touch it.
+    Rate limits count in hoshin.throttle's table, which rolls back too.
+    """
     from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
 
     for cache in caches.all():
-        cache.clear()
+        if not isinstance(cache, BaseDatabaseCache):
+            cache.clear()
 
 
 @pytest.fixture
@@ -216,9 +230,10 @@ class _SharedData:
             except BaseException:
                 self.release()
                 raise
+            # Inside the shared transaction: the default cache is a database table.
+            for cache in caches.all():
+                cache.clear()
         self.key = frozenset(builders)
-        for cache in caches.all():
-            cache.clear()
         if hasattr(mail, "outbox"):
             mail.outbox[:] = outbox
 
@@ -366,8 +381,13 @@ def new_page(browser):
 
     Any request that leaves the test server is aborted (the site must work on a closed
     network). Contexts still open when the test ends are closed.
+
+    Every browser test is also a Content-Security-Policy test (issue 10): a violation the
+    browser reports on any page (an inline script or style, a handler attribute, a resource from
+    elsewhere) fails the test when it ends, with the directive and the place.
     """
     contexts = []
+    violations: list[str] = []
 
     def make(*, viewport="desktop", javascript=True):
         context = browser.new_context(
@@ -378,6 +398,13 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.add_init_script(CSP_LISTENER)
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text) if message.text.startswith(CSP_VIOLATION) else None
+            ),
+        )
         page.route(
             "**/*",
             lambda route: (
@@ -388,9 +415,11 @@ def new_page(browser):
         )
         return page
 
+    make.csp_violations = violations  # a test may look (and clear what it planted)
     yield make
     for context in contexts:
         context.close()  # a no-op for contexts the test closed itself
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 class Axe:
@@ -402,7 +431,9 @@ class Axe:
     HEADER = "axe-core found WCAG 2.1 A/AA violations:"
 
     def violations(self, page) -> list[dict]:
-        page.add_script_tag(content=AXE_JS.read_text())
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
+        # does not govern (an inline <script> tag would be refused, rightly).
+        page.evaluate(AXE_JS.read_text())
         return page.evaluate(
             """async (tags) => {
                 const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});

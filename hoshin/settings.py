@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hoshin.audit",
     "hoshin.changes",
     "hoshin.queue",
+    "hoshin.throttle",
     "hoshin.org",
     "hoshin.accounts",
     "hoshin.plans",
@@ -68,11 +69,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Which second factor verified this session (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # Staff pages and signed-in users' answers: Cache-Control: private, no-store (issue 10).
+    "hoshin.lib.middleware.PrivateCacheControlMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # hoshin's gate (after messages: it tells why a session ended): idle expiry, and no staff
     # or admin page before the second factor (hoshin/accounts/middleware.py).
     "hoshin.accounts.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     # Last, as django-axes asks: turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -132,8 +136,15 @@ _PAGE_CACHE = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
     ),
 }
+# The default cache is a table of the database every app server already shares (issue 10):
+# several servers see the same entries with no extra server to run on the city's closed network
+# (Redis would be one more service to install, patch and back up). hoshin.throttle creates the
+# table after every `migrate`. Counting (rate limits) does not use it: see hoshin/throttle.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hoshin_cache",
+    },
     "pages": _PAGE_CACHE,
 }
 
@@ -283,7 +294,8 @@ HOSHIN_PUBLIC_FORM_RATE_LIMIT = env_int(
     "HOSHIN_PUBLIC_FORM_RATE_LIMIT", 10
 )  # per address per hour; 0 = off
 HOSHIN_PERSONAL_DATA_RETENTION_YEARS = env_int("HOSHIN_PERSONAL_DATA_RETENTION_YEARS", 5)
-# Failed status-page look-ups (receipt number + secret) per address per hour; 0 = off.
+# Failed status-page look-ups (receipt number + secret) per address and receipt number per hour;
+# 0 = off (the other two status-page limits are in the issue-10 block below).
 HOSHIN_STATUS_LOOKUP_RATE_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_RATE_LIMIT", 10)
 # The client address for rate limits is REMOTE_ADDR. Behind a reverse proxy every request
 # comes from the proxy: set this only when the proxy itself sets X-Forwarded-For (the last
@@ -314,6 +326,69 @@ HOSHIN_AUDIT_PAGE_SIZE = env_int("HOSHIN_AUDIT_PAGE_SIZE", 50)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+
+# ---- hardening and several app servers (issue 10)
+# Status-page look-ups (hoshin/voices/abuse.py): failures per receipt number from all addresses
+# together, and per address over all receipt numbers (set far above what a city office behind
+# one address reaches: it only stops one address from scanning every receipt). 0 = off.
+HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT", 30)
+HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT = env_int("HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT", 200)
+# HTTPS (docs/deploy.md, "Settings for production"). TLS ends at the city's reverse proxy: name
+# the header it sets (X-Forwarded-Proto: https) so Django knows a request was secure; set it
+# ONLY when the proxy overwrites that header, or a client could claim HTTPS over plain HTTP.
+_PROXY_SSL_HEADER = env_str("HOSHIN_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.strip().upper().replace("-", "_"), "https")
+    if _PROXY_SSL_HEADER.strip()
+    else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Uploaded files (voice attachments, plan files): "filesystem" keeps them under MEDIA_ROOT (with
+# several servers, a shared mount such as NFS); "s3" in an S3-compatible object store through
+# django-storages, which needs boto3 (the optional extra in docs/deploy.md) — imported only then.
+HOSHIN_MEDIA_STORAGE = env_str("HOSHIN_MEDIA_STORAGE", "filesystem")
+if HOSHIN_MEDIA_STORAGE == "s3":
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("HOSHIN_S3_BUCKET", ""),
+            "endpoint_url": env_str("HOSHIN_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("HOSHIN_S3_REGION", "") or None,
+            "access_key": env_str("HOSHIN_S3_ACCESS_KEY", "") or None,
+            "secret_key": env_str("HOSHIN_S3_SECRET_KEY", "") or None,
+            "location": env_str("HOSHIN_S3_PREFIX", ""),
+            # Personal data: never public, never overwritten, links expire.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif HOSHIN_MEDIA_STORAGE == "filesystem":
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"HOSHIN_MEDIA_STORAGE must be filesystem or s3, got {HOSHIN_MEDIA_STORAGE!r}"
+    )
+STORAGES = {
+    "default": _MEDIA_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Content-Security-Policy (django-csp 4): nothing from elsewhere, no inline script or style
+# (templates have none: scripts and styles are static files), never framed, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

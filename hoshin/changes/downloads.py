@@ -47,17 +47,31 @@ def _start_version(folder: Path) -> None:
 
 
 def tee(chunks: Iterable[bytes], path: Path) -> Iterator[bytes]:
-    """Yield ``chunks`` and keep a copy at ``path`` once all of them were sent."""
-    _start_version(path.parent)
-    partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.partial")
+    """Yield ``chunks`` and keep a copy at ``path`` once all of them were sent.
+
+    Keeping is best effort: with several servers sharing the folder, another one may start a
+    newer version of the data and delete this version's folder meanwhile (``_start_version``).
+    Then the copy is dropped and the download still completes; the next request of the old
+    version (if any) builds it again.
+    """
+    try:
+        _start_version(path.parent)
+        partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.partial")
+        copy = partial.open("wb")
+    except OSError:
+        yield from chunks
+        return
     complete = False
     try:
-        with partial.open("wb") as copy:
+        with copy:
             for chunk in chunks:
                 copy.write(chunk)
                 yield chunk
-        os.replace(partial, path)
-        complete = True
+        try:
+            os.replace(partial, path)
+            complete = True
+        except OSError:
+            pass  # the folder went away (a newer version): serve without keeping
     finally:
         if not complete:
             partial.unlink(missing_ok=True)

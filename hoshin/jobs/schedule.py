@@ -20,6 +20,7 @@ from hoshin.audit.selectors import chain_verify
 from hoshin.evaluations.services.reminders import reminders_send
 from hoshin.jobs.tasks import run_periodic_job
 from hoshin.queue.services import mark_once, queue_prune
+from hoshin.throttle import counters
 from hoshin.voices.services.loop import voices_notify_results
 from hoshin.voices.services.reminders import voice_reminders_send
 from hoshin.voices.services.retention import personal_data_purge
@@ -67,6 +68,12 @@ def _prune_queue(day: datetime.date) -> bool:
     return True
 
 
+def _throttle_cleanup(day: datetime.date) -> bool:
+    # Ended windows count as zero anyway; this only keeps the counters' table small.
+    logger.info("throttle_cleanup %s: deleted %d", day, counters.cleanup())
+    return True
+
+
 def _verify_audit_log(day: datetime.date) -> bool:
     # The newest sequence and hash go to the log, i.e. outside the database: that is what lets
     # rows removed at the end (with a rolled-back chain head) be noticed later
@@ -94,6 +101,7 @@ WORK: dict[str, Callable[[datetime.date], bool]] = {
     "purge_personal_data": _purge,
     "prune_queue": _prune_queue,
     "audit_verify": _verify_audit_log,
+    "throttle_cleanup": _throttle_cleanup,
 }
 
 

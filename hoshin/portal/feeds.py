@@ -17,6 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -92,6 +93,9 @@ class ResultsFeed(Feed):
         }
 
     def item_description(self, sheet: EvaluationSheet) -> str:
+        # Atom1Feed writes the description as <summary type="html">: a reader parses it as HTML
+        # after undoing the XML escaping, so plan and department names must be HTML-escaped
+        # here (a name with "<script>" or "&" is text, not markup).
         parts = [
             _("計画：%(plan)s") % {"plan": sheet.cycle.plan.name},
             _("今後の方向性：%(direction)s")
@@ -99,7 +103,7 @@ class ResultsFeed(Feed):
         ]
         if sheet.department_id:
             parts.append(_("担当課：%(department)s") % {"department": sheet.department.name})
-        return " / ".join(parts)
+        return escape(" / ".join(parts))
 
     def item_link(self, sheet: EvaluationSheet) -> str:
         if sheet.action_id:

@@ -5,12 +5,21 @@
   reading the page without styles. Bots that fill every input fill it too. Such a
   submission stores nothing and gets a neutral page that shows no receipt number (see
   ``views.intake``); it counts towards the rate limit, and it is logged.
-- **Rate limit per client address**, counted in Django's cache in one-hour windows:
+- **Rate limit per client address**, counted in the database (``hoshin.throttle``: one atomic
+  upsert per hit, so every process and server counts together) in one-hour windows:
   ``HOSHIN_PUBLIC_FORM_RATE_LIMIT`` stored submissions (0 switches it off, for a load test
-  from one address) and ``HOSHIN_STATUS_LOOKUP_RATE_LIMIT`` failed status-page look-ups.
-  With the default local-memory cache each server process counts for itself (with
-  ``gunicorn -w 2`` an address may send up to twice the limit); a shared cache (database,
-  Redis, memcached in ``CACHES``) makes the limit exact.
+  from one address).
+- **Status-page look-ups** (receipt number + secret) count failures per (address, receipt
+  number), ``HOSHIN_STATUS_LOOKUP_RATE_LIMIT``, and per receipt number from all addresses
+  together, ``HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT``; and, to stop one address from scanning
+  every receipt number, per address, ``HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT`` (set well above
+  what a city office behind one address ever reaches). So one guesser behind a shared address
+  blocks only the receipt they guess, never the citizens next to them, and a receipt cannot be
+  brute-forced from many addresses. The typed receipt number is counted whether or not it
+  exists, so a block says nothing about existence. While a limit holds, **no secret is
+  checked, not even the right one**: if the right secret still passed, a blocked guesser could
+  go on guessing and recognise success, and the limit would stop nothing. The writer blocked by
+  someone else's guessing waits for the hour (the page says so) or calls the office.
 - **Client address** is ``REMOTE_ADDR``. Behind a reverse proxy that is the proxy's address,
   so every citizen would share one counter: set ``HOSHIN_TRUST_X_FORWARDED_FOR`` when (and
   only when) the proxy sets ``X-Forwarded-For``; the last entry, appended by the proxy, is
@@ -24,15 +33,14 @@
 """
 
 import logging
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
 from hoshin.lib.client import client_address as lib_client_address
+from hoshin.throttle import counters
 
 logger = logging.getLogger(__name__)
 
@@ -47,29 +55,26 @@ def client_address(request: HttpRequest) -> str:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most ``limit`` counted events per address per hour; a limit of 0 is no limit."""
+    """At most ``limit`` counted events per subject (an address …) per hour; 0 is no limit.
+
+    Counted in ``hoshin.throttle`` (the database), shared by every process and server.
+    """
 
     scope: str
     limit: int
 
-    def _key(self, address: str) -> str:
-        window = int(time.time() // WINDOW_SECONDS)
-        return f"hoshin:voices:rate:{self.scope}:{window}:{address}"
+    def _name(self, subject: str) -> str:
+        return f"voices:{self.scope}:{subject}"
 
-    def exceeded(self, address: str) -> bool:
+    def exceeded(self, subject: str) -> bool:
         if self.limit <= 0:
             return False
-        return (cache.get(self._key(address)) or 0) >= self.limit
+        return counters.hits(self._name(subject)) >= self.limit
 
-    def record(self, address: str) -> None:
+    def record(self, subject: str) -> None:
         if self.limit <= 0:
             return
-        key = self._key(address)
-        if not cache.add(key, 1, timeout=WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=WINDOW_SECONDS)
+        counters.hit(self._name(subject), seconds=WINDOW_SECONDS)
 
 
 def submission_rate_limit() -> RateLimit:
@@ -77,9 +82,36 @@ def submission_rate_limit() -> RateLimit:
     return RateLimit("submit", settings.HOSHIN_PUBLIC_FORM_RATE_LIMIT)
 
 
-def status_lookup_rate_limit() -> RateLimit:
-    """Failed look-ups on the status page (guessing receipt numbers or secrets)."""
-    return RateLimit("status", settings.HOSHIN_STATUS_LOOKUP_RATE_LIMIT)
+@dataclass(frozen=True)
+class StatusLookupLimits:
+    """Failed status-page look-ups: see the module docstring for the three counters."""
+
+    per_address_and_receipt: RateLimit
+    per_receipt: RateLimit
+    per_address: RateLimit
+
+    @classmethod
+    def from_settings(cls) -> "StatusLookupLimits":
+        return cls(
+            RateLimit("status", settings.HOSHIN_STATUS_LOOKUP_RATE_LIMIT),
+            RateLimit("status-receipt", settings.HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT),
+            RateLimit("status-address", settings.HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT),
+        )
+
+    def blocked(self, *, address: str, receipt: str) -> str:
+        """ "" when a look-up may be checked; else which limit holds: "receipt" or "address"."""
+        if self.per_address_and_receipt.exceeded(f"{address}|{receipt}"):
+            return "receipt"
+        if self.per_receipt.exceeded(receipt):
+            return "receipt"
+        if self.per_address.exceeded(address):
+            return "address"
+        return ""
+
+    def record_failure(self, *, address: str, receipt: str) -> None:
+        self.per_address_and_receipt.record(f"{address}|{receipt}")
+        self.per_receipt.record(receipt)
+        self.per_address.record(address)
 
 
 def honeypot_filled(data) -> bool:

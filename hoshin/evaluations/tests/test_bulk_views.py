@@ -95,7 +95,7 @@ def test_download(setup, who, department, outcome):
     )
     assert_outcome(response, outcome, allowed=(200,))
     if outcome == ALLOWED:
-        assert response["Cache-Control"] == "no-store"
+        assert response["Cache-Control"] == "private, no-store"  # every staff page (issue 10)
         workbook = load(response.content)
         assert workbook["情報"]["B2"].value == "hoshin-evaluation-sheets"
 

@@ -71,3 +71,23 @@ def test_a_download_cut_short_leaves_no_file(tmp_path):
     assert not list(target.parent.glob("*.partial"))
     assert list(downloads.tee(chunks(), target)) == [b"first", b"second"]
     assert target.read_bytes() == b"firstsecond"
+
+
+def test_another_server_starting_a_newer_version_midway_does_not_break_the_download(tmp_path):
+    """Several app servers share HOSHIN_DOWNLOAD_CACHE_DIR (issue 10): while one streams a file
+    of version 4, another starts version 5 and deletes version 4's folder. The download still
+    completes; only the copy is not kept."""
+    import shutil
+
+    target = tmp_path / "4" / "file"
+
+    def chunks():
+        yield b"first"
+        shutil.rmtree(tmp_path / "4")  # the other server's _start_version("5")
+        yield b"second"
+
+    assert list(downloads.tee(chunks(), target)) == [b"first", b"second"]
+    assert not target.exists()
+    # And a folder that cannot be created at all: served, not kept.
+    (tmp_path / "blocked").write_bytes(b"")
+    assert list(downloads.tee(iter([b"x"]), tmp_path / "blocked" / "5" / "file")) == [b"x"]

@@ -182,3 +182,19 @@ def test_pages_announce_their_feeds_to_readers_and_people(client, world):
     assert f'title="地域防災対策室の評価結果の更新情報（Atom）" href="{own_feed}"' in department
     assert f'<a href="{own_feed}" type="application/atom+xml">' in department
     assert client.get(own_feed).status_code == 200
+
+
+def test_summary_html_escapes_plan_and_department_names(client, world):
+    """Issue 10, finding "names unescaped into Atom <summary type="html">": a plan or department
+    name with markup reaches a feed reader as text, never as HTML it would run."""
+    take_to(world, open_year(world), world.bousai_action, Stage.PUBLISHED)
+    world.plan.name = "計画<script>alert(1)</script>&Co"
+    world.plan.save(update_fields=["name"])
+    Department.objects.filter(pk=world.bousai.pk).update(name="防災<b>課</b>&係")
+    root = ET.fromstring(client.get(reverse("portal:feed_results")).content)
+    [summary] = root.iter(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    # What a reader renders as HTML: the escaped text, never a tag.
+    assert "<script>" not in summary.text and "<b>" not in summary.text
+    assert "計画&lt;script&gt;alert(1)&lt;/script&gt;&amp;Co" in summary.text
+    assert "防災&lt;b&gt;課&lt;/b&gt;&amp;係" in summary.text

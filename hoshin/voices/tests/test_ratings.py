@@ -310,6 +310,32 @@ def test_a_post_from_another_site_is_refused(client, world):
     assert ResultRating.objects.count() == 1
 
 
+def test_a_post_from_the_same_host_on_another_scheme_is_refused(client, world):
+    """Issue 10, finding "the rating form's Origin check ignores the scheme": the plain-HTTP
+    site is another origin than the HTTPS one, whatever the host."""
+    response = client.post(
+        rate_url(world.published), {"score": "1"}, HTTP_ORIGIN="http://testserver", secure=True
+    )
+    assert response.status_code == 403
+    response = client.post(
+        rate_url(world.published), {"score": "1"}, HTTP_ORIGIN="https://testserver"
+    )
+    assert response.status_code == 403
+    response = client.post(
+        rate_url(world.published),
+        {"score": "1"},
+        HTTP_ORIGIN="https://testserver:8443",
+        secure=True,
+    )
+    assert response.status_code == 403
+    assert not ResultRating.objects.exists()
+    same_origin = client.post(
+        rate_url(world.published), {"score": "1"}, HTTP_ORIGIN="https://testserver", secure=True
+    )
+    assert same_origin.status_code == 302
+    assert ResultRating.objects.count() == 1
+
+
 def test_the_per_address_rate_limit_of_public_forms_applies(settings, world):
     settings.HOSHIN_PUBLIC_FORM_RATE_LIMIT = 3
     statuses = []

@@ -333,7 +333,7 @@ def test_page_shows_each_chart_with_an_accessible_table(hearing_client, fy2025):
     assert '<th scope="row">生活環境課</th><td class="number">3</td>' in html
     assert "9.0日" in html and "2.5日" in html  # medians
     assert "66.7%" in html  # share answered in time
-    assert response["Cache-Control"].startswith("max-age=0")
+    assert response["Cache-Control"] == "private, no-store"  # every staff page (issue 10)
 
 
 def test_page_defaults_to_the_current_fiscal_year_and_lists_years_with_voices(

@@ -1,6 +1,7 @@
 """The writer's status page: receipt number + secret → honest status, public notes, sent reply."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -176,7 +177,7 @@ def test_empty_form_says_what_is_missing(client):
     assert "受付番号を入力してください。" in html and "照会キーを入力してください。" in html
 
 
-def test_failed_lookups_are_rate_limited_per_address(client, settings):
+def test_failed_lookups_are_rate_limited_per_address_and_receipt(client, settings):
     settings.HOSHIN_STATUS_LOOKUP_RATE_LIMIT = 3
     received = receive()
     for _ in range(3):
@@ -188,6 +189,67 @@ def test_failed_lookups_are_rate_limited_per_address(client, settings):
     # Another address is not affected.
     other = look_up(client, received.voice, received.secret, REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 200 and "voice-status" in other.content.decode()
+
+
+def test_one_guesser_behind_a_shared_address_does_not_lock_out_the_others(client, settings):
+    """Issue 10, finding "the status-page limit locks a whole shared address out for an hour,
+    including the right secret": a city office behind one NAT address; one person guesses at
+    a receipt number, a colleague looks up their own voice with the right secret."""
+    settings.HOSHIN_STATUS_LOOKUP_RATE_LIMIT = 3
+    guessed, own = receive(), receive(subject="別の件")
+    for _ in range(5):
+        look_up(client, guessed.voice, "guess")
+    assert look_up(client, guessed.voice, "guess").status_code == 429
+    colleague = look_up(client, own.voice, own.secret)
+    assert colleague.status_code == 200 and "voice-status" in colleague.content.decode()
+
+
+def test_a_receipt_cannot_be_brute_forced_from_many_addresses(client, settings):
+    """Issue 10, same finding, the other side: failures count per receipt number across all
+    addresses, and while that limit holds not even the right secret is accepted (otherwise
+    the guesser would see which guess was right: a brute-force oracle)."""
+    settings.HOSHIN_STATUS_LOOKUP_RATE_LIMIT = 3
+    settings.HOSHIN_STATUS_LOOKUP_RECEIPT_LIMIT = 6
+    received = receive()
+    for n in range(6):
+        response = look_up(client, received.voice, "guess", REMOTE_ADDR=f"198.51.100.{n}")
+        assert response.status_code == 200 and NO_MATCH in response.content.decode()
+    right = look_up(client, received.voice, received.secret, REMOTE_ADDR="198.51.100.99")
+    wrong = look_up(client, received.voice, "guess", REMOTE_ADDR="198.51.100.98")
+    assert right.status_code == wrong.status_code == 429
+    assert "voice-status" not in right.content.decode()
+    assert "この受付番号の照会" in right.content.decode()
+    # Other receipt numbers are untouched by it.
+    other = receive(subject="別の件")
+    assert look_up(client, other.voice, other.secret, REMOTE_ADDR="198.51.100.1").status_code == 200
+
+
+def test_a_block_says_nothing_about_whether_the_receipt_number_exists(client, settings):
+    settings.HOSHIN_STATUS_LOOKUP_RATE_LIMIT = 2
+    received = receive()
+    missing = {"receipt_number": "2026-9999", "secret": "guess"}
+    for _ in range(2):
+        look_up(client, received.voice, "guess")
+        client.post(URL, missing)
+    existing = look_up(client, received.voice, "guess")
+    unknown = client.post(URL, missing)
+    assert existing.status_code == unknown.status_code == 429
+    texts = [
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode())
+        .replace(received.voice.receipt_number, "N")
+        .replace("2026-9999", "N")
+        for r in (existing, unknown)
+    ]
+    assert texts[0] == texts[1]
+
+
+def test_one_address_cannot_scan_every_receipt_number(client, settings):
+    settings.HOSHIN_STATUS_LOOKUP_ADDRESS_LIMIT = 4
+    for number in range(1, 5):
+        client.post(URL, {"receipt_number": f"2026-{number:04d}", "secret": "guess"})
+    received = receive()
+    blocked = look_up(client, received.voice, received.secret)
+    assert blocked.status_code == 429 and "この端末からの照会" in blocked.content.decode()
 
 
 def test_successful_lookups_do_not_count_towards_the_limit(client, settings):

@@ -187,6 +187,20 @@ def test_attachment_download_is_logged_and_never_sniffed(client, staff, voice):
     assert log.purpose == "添付ファイルの閲覧（山田太郎の手紙.pdf）"
 
 
+def test_attachments_are_served_sandboxed_and_as_downloads(client, staff, voice):
+    """Issue 10, finding "attachments are served without Content-Security-Policy: sandbox": a
+    file a citizen uploaded, opened in a staff member's browser, can run nothing as this site."""
+    attachment = voice.attachments.get()
+    client.force_login(staff.office)
+    response = client.get(reverse("voices_staff:attachment", args=[voice.pk, attachment.pk]))
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert policy[0] == "sandbox" and "default-src 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_selector_matches_the_pages(staff, voice):
     other = receive(staff, subject="振り分け前")
     assert set(voices_visible_to(user=staff.editor)) == {voice}

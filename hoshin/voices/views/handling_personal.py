@@ -21,7 +21,15 @@ from hoshin.voices.services.replies import personal_data_viewed, writer_of
 from hoshin.voices.views.handling import visible_voice, voice_crumbs
 
 # Attachments that a browser may show inline; anything else is downloaded.
-INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
+# Shown in the browser: pictures only. A PDF is downloaded and opened in the desktop viewer,
+# because browsers' PDF viewers do not run in a sandboxed document (below).
+INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+# An attachment is whatever a citizen uploaded: even opened directly it must never run as a
+# page of this site (no script, no form, no same-origin access to staff pages): a sandbox with
+# nothing allowed but the picture itself.
+ATTACHMENT_CSP = "sandbox; default-src 'none'; img-src 'self'"
+# Types the upload checks by content (hoshin/voices/abuse.py): sent as what they are.
+CHECKED_TYPES = {*INLINE_TYPES, "application/pdf"}
 
 
 def _personal_voice(request: HttpRequest, voice_id: int):
@@ -84,13 +92,11 @@ def attachment_download(request: HttpRequest, voice_id: int, attachment_id: int)
     inline = content_type in INLINE_TYPES
     response = FileResponse(
         handle,
-        content_type=content_type if inline else "application/octet-stream",
+        content_type=content_type if content_type in CHECKED_TYPES else "application/octet-stream",
         as_attachment=not inline,
         filename=attachment.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    if content_type.startswith("image/"):
-        # An image opened on its own may run nothing (a PDF needs the browser's viewer).
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'"
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
     response["Cache-Control"] = "no-store"
     return response

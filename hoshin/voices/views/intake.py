@@ -300,6 +300,18 @@ def _status_context(voice: CitizenVoice) -> dict:
     }
 
 
+_BLOCKED_MESSAGES = {
+    "receipt": lambda: gettext(
+        "この受付番号の照会に続けて失敗したため、照会を一時的に止めています。"
+        "1時間ほどたってから、もう一度お試しください。お急ぎの場合は担当窓口へお問い合わせください。"
+    ),
+    "address": lambda: gettext(
+        "照会に続けて失敗したため、この端末からの照会を一時的に止めています。"
+        "1時間ほどたってから、もう一度お試しください。"
+    ),
+}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
@@ -311,21 +323,20 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "voices/public/status.html", {**context, "form": StatusLookupForm()})
     form = StatusLookupForm(request.POST)
-    address = abuse.client_address(request)
-    limit = abuse.status_lookup_rate_limit()
-    if limit.exceeded(address):
-        form.is_valid()
-        form.add_error(
-            None,
-            gettext(
-                "照会に続けて失敗したため、この端末からの照会を一時的に止めています。"
-                "1時間ほどたってから、もう一度お試しください。"
-            ),
-        )
-        return render(request, "voices/public/status.html", {**context, "form": form}, status=429)
     if form.is_valid():
         fy, number = form.cleaned_data["receipt_number"]
         secret = form.cleaned_data["secret"]
+        # Limits are counted on the number as typed, whether or not it exists (abuse.py).
+        address, receipt = abuse.client_address(request), f"{fy}-{number}"
+        limits = abuse.StatusLookupLimits.from_settings()
+        blocked = limits.blocked(address=address, receipt=receipt)
+        if blocked:
+            # No secret is checked while limited, not even the right one (abuse.py: otherwise
+            # the limit would be a brute-force oracle).
+            form.add_error(None, _BLOCKED_MESSAGES[blocked]())
+            return render(
+                request, "voices/public/status.html", {**context, "form": form}, status=429
+            )
         voice = (
             CitizenVoice.objects.filter(fy=fy, number=number)
             .select_related("lead_department")
@@ -337,7 +348,7 @@ def status(request: HttpRequest) -> HttpResponse:
             )
         if voice is None:
             secret_hash(secret)  # the same work as a real comparison: no timing difference
-        limit.record(address)
+        limits.record_failure(address=address, receipt=receipt)
         form.add_error(
             None,
             gettext(

@@ -17,7 +17,6 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -33,6 +32,7 @@ from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors.access import sheets_visible_to
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.roles import role_required
+from hoshin.throttle import counters
 from hoshin.voices import abuse
 from hoshin.voices.forms.ratings import RatingForm
 from hoshin.voices.models import RatingStatus, ResultRating
@@ -72,14 +72,18 @@ def _foreign_origin(request: HttpRequest) -> bool:
         return origin == "null"
     if origin in settings.CSRF_TRUSTED_ORIGINS:
         return False
-    return urlsplit(origin).netloc != request.get_host()
+    # Scheme, host and port, as Django's CSRF check does: http://city.example is another origin
+    # than https://city.example (a page on the plain-HTTP site could post as the secure one).
+    parts = urlsplit(origin)
+    own_scheme = "https" if request.is_secure() else "http"
+    return (parts.scheme.lower(), parts.netloc.lower()) != (own_scheme, request.get_host().lower())
 
 
 def _duplicate(request: HttpRequest, sheet_id: int, score: int, comment: str) -> bool:
     """The same rating from the same address moments ago (a double click or a reload)."""
     digest = hashlib.sha256(f"{sheet_id}:{score}:{comment}".encode()).hexdigest()[:32]
-    key = f"hoshin:ratings:recent:{abuse.client_address(request)}:{digest}"
-    return not cache.add(key, 1, timeout=DUPLICATE_SECONDS)
+    name = f"ratings:recent:{abuse.client_address(request)}:{digest}"
+    return not counters.first_in_window(name, seconds=DUPLICATE_SECONDS)
 
 
 def rated_sheets(request: HttpRequest) -> list[int]:
