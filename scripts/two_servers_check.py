@@ -13,7 +13,10 @@ starts two gunicorn servers on two free ports against that database and then che
 2. **Rate limits are shared**: the public-form limit (per client address) reached on one
    server holds on the other, and so does the status-page limit (failed look-ups of one
    receipt number): after it, the right secret is refused by the other server as well.
-3. **Sign-in lockout** (`check_lockout`): a hook for the django-axes part of issue 10.
+3. **Sign-in lockout is shared**: wrong passwords for one account on server A, each from
+   another address, until the account is locked (django-axes, kept in the database); then
+   server B refuses the right password too (429, the lockout page), and A and B both keep
+   refusing it.
 
 It prints what it checked and exits non-zero, with a message per failure, when anything does
 not hold. The database must be a scratch one: the script adds voices to it.
@@ -38,6 +41,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = BASE_DIR / ".venv" / "bin" / "gunicorn"
 PUBLIC_FORM_LIMIT = 3  # per address per hour, on both servers
 STATUS_LOOKUP_LIMIT = 3
+SIGNIN_FAILURE_LIMIT = 3  # per account, from any address
+SIGNIN_PASSWORD = "two-servers-" + secrets.token_urlsafe(12)
 
 # Client addresses of this run: limits of an earlier run on the same database last an hour.
 RUN = secrets.randbelow(200) + 20
@@ -64,6 +69,7 @@ def server_environment(database_url: str, secret_key: str) -> dict[str, str]:
         "HOSHIN_TRUST_X_FORWARDED_FOR": "true",
         "HOSHIN_PUBLIC_FORM_RATE_LIMIT": str(PUBLIC_FORM_LIMIT),
         "HOSHIN_STATUS_LOOKUP_RATE_LIMIT": str(STATUS_LOOKUP_LIMIT),
+        "HOSHIN_SIGNIN_FAILURE_LIMIT": str(SIGNIN_FAILURE_LIMIT),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DB_CONN_MAX_AGE": "0",
     }
@@ -249,15 +255,54 @@ def check_rate_limits(servers: list[str], category_id: int, sample: dict) -> lis
     return problems
 
 
-def check_lockout(server_a: str, server_b: str) -> list[str]:
-    """HOOK for the sign-in lockout (django-axes, another part of issue 10): fail to sign in on
-    ``server_a`` until the account is locked, then check that ``server_b`` refuses the right
-    password too. Return a list of problems (empty: it holds).
+def sign_in(citizen: "Citizen", server: str, username: str, password: str) -> int:
+    """POST the staff sign-in form; 302 is signed in, 200 a refused password, 429 locked."""
+    _, page = citizen.get(f"{server}/staff/login/")
+    data = {"username": username, "password": password}
+    if token := _TOKEN.search(page):
+        data["csrfmiddlewaretoken"] = token.group(1)
+    request = urllib.request.Request(
+        f"{server}/staff/login/",
+        data=urllib.parse.urlencode(data).encode(),
+        headers={"X-Forwarded-For": citizen.address, "Referer": f"{server}/staff/login/"},
+    )
 
-    Not filled in yet: it reports itself as skipped so that nobody mistakes it for a pass.
-    """
-    print("sign-in lockout: SKIPPED (check_lockout is a hook for the django-axes work)")
-    return []
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(
+        NoRedirect,
+        *[h for h in citizen.opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor)],
+    )
+    try:
+        with opener.open(request, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def check_lockout(server_a: str, server_b: str, username: str) -> list[str]:
+    """Wrong passwords on ``server_a`` (each from another address, so that only the account's
+    own limit counts) until the account is locked; then ``server_b`` must refuse the right
+    password as well. Return the problems (empty: it holds)."""
+    problems = []
+    failures = [
+        sign_in(Citizen(f"10.{RUN}.254.{n + 1}"), server_a, username, "wrong-password")
+        for n in range(SIGNIN_FAILURE_LIMIT)
+    ]
+    right_on_b = sign_in(Citizen(f"10.{RUN}.253.1"), server_b, username, SIGNIN_PASSWORD)
+    right_on_a = sign_in(Citizen(f"10.{RUN}.253.2"), server_a, username, SIGNIN_PASSWORD)
+    if failures[:-1] != [200] * (SIGNIN_FAILURE_LIMIT - 1):
+        problems.append(f"wrong passwords on A were not refused with the form again: {failures}")
+    if right_on_b != 429 or right_on_a != 429:
+        problems.append(
+            f"sign-in lockout not shared: after {SIGNIN_FAILURE_LIMIT} failures on A, the right"
+            f" password got {right_on_b} on B and {right_on_a} on A (expected 429 on both)"
+        )
+    else:
+        print("sign-in lockout: an account locked on one server was locked on the other")
+    return problems
 
 
 # ---- main ------------------------------------------------------------------------------------
@@ -283,6 +328,10 @@ def main() -> int:
     from hoshin.voices.models import VoiceCategory
 
     category, _ = VoiceCategory.objects.get_or_create(name="その他")
+    from django.contrib.auth import get_user_model
+
+    username = f"two-servers-{RUN}-{secrets.token_hex(3)}"
+    get_user_model().objects.create_user(username=username, password=SIGNIN_PASSWORD)
 
     logs = Path(os.environ.get("TMPDIR", "/tmp"))
     ports = [free_port(), free_port()]
@@ -300,7 +349,7 @@ def main() -> int:
             problems.append("no submission succeeded: cannot check the status-page limit")
         else:
             problems += check_rate_limits(servers, category.pk, sample)
-        problems += check_lockout(servers[0], servers[1])
+        problems += check_lockout(servers[0], servers[1], username)
     finally:
         for process in processes:
             process.terminate()
