@@ -50,6 +50,7 @@ bench: setup
 	$(PY) bench/portal.py
 	$(PY) bench/search.py
 	$(PY) bench/signin.py
+	$(PY) bench/reports.py
 
 bench-evaluations: setup
 	$(PY) bench/evaluations.py
