@@ -148,7 +148,7 @@ def crowd(plan_id: int, fy: int) -> None:
 def main() -> None:
     import logging
 
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # the 503s are the point
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the 503s are the point
     started = time.perf_counter()
     plan_id, fy = load()
     print(
