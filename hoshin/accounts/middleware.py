@@ -47,7 +47,7 @@ def _idle_expired(request: HttpRequest) -> bool:
     if limit > 0 and last is not None and now - last > limit:
         return True
     if last is None or now - last >= TOUCH_EVERY_SECONDS:
-        request.session[LAST_SEEN_KEY] = now
+        session_touch(request)
     return False
 
 

@@ -21,6 +21,19 @@ from django.conf import settings
 
 FORMAT = "hoshin-audit-v1"
 GENESIS = "0" * 64  # the "predecessor" of entry 1
+# The entry's fields ``entry_hash`` covers, by name (model fields and its keyword arguments).
+HASHED_FIELDS = (
+    "sequence",
+    "at",
+    "actor_key",
+    "actor_name",
+    "verb",
+    "target_type",
+    "target_id",
+    "summary",
+    "data",
+    "prev_hash",
+)
 
 
 def _key() -> bytes:

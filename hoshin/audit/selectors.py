@@ -6,24 +6,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hoshin.audit.chain import GENESIS, entry_hash, head_seal
+from hoshin.audit.chain import GENESIS, HASHED_FIELDS, entry_hash, head_seal
 from hoshin.audit.models import AuditChainHead, AuditEntry
 
 CHUNK = 5000
-FIELDS = (
-    "id",
-    "sequence",
-    "at",
-    "actor_key",
-    "actor_name",
-    "verb",
-    "target_type",
-    "target_id",
-    "summary",
-    "data",
-    "prev_hash",
-    "entry_hash",
-)
+# What verification reads of each entry: its id, the hashed fields and the stored hash.
+FIELDS = ("id", *HASHED_FIELDS, "entry_hash")
 
 
 @dataclass(frozen=True)
@@ -114,18 +102,7 @@ def _check(entry: dict, *, expected: int, previous: str) -> ChainBreak | None:
                 "または直前の記録の書き換え）。"
             ),
         )
-    recomputed = entry_hash(
-        sequence=sequence,
-        at=entry["at"],
-        actor_key=entry["actor_key"],
-        actor_name=entry["actor_name"],
-        verb=entry["verb"],
-        target_type=entry["target_type"],
-        target_id=entry["target_id"],
-        summary=entry["summary"],
-        data=entry["data"],
-        prev_hash=entry["prev_hash"],
-    )
+    recomputed = entry_hash(**{name: entry[name] for name in HASHED_FIELDS})
     if recomputed != entry["entry_hash"]:
         return ChainBreak(
             sequence, pk, _("内容がハッシュと一致しません（記録の項目が書き換えられています）。")

@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from hoshin.audit.chain import GENESIS, entry_hash, head_seal
+from hoshin.audit.chain import GENESIS, HASHED_FIELDS, entry_hash, head_seal
 from hoshin.audit.models import AuditChainHead, AuditEntry
 
 HEAD_PK = 1
@@ -172,18 +172,7 @@ def _append(*, head: AuditChainHead, actor, verb, target_type, target_id, summar
         at=_backdate.get() or timezone.now(),
         prev_hash=previous_hash,
     )
-    entry.entry_hash = entry_hash(
-        sequence=sequence,
-        at=entry.at,
-        actor_key=entry.actor_key,
-        actor_name=entry.actor_name,
-        verb=verb,
-        target_type=target_type,
-        target_id=target_id,
-        summary=summary,
-        data=data,
-        prev_hash=entry.prev_hash,
-    )
+    entry.entry_hash = entry_hash(**{name: getattr(entry, name) for name in HASHED_FIELDS})
     entry.save(force_insert=True)
     marker = _transaction_marker()
     marker.appends += 1

@@ -39,18 +39,14 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
-from hoshin.lib.client import client_address as lib_client_address
+# One rule for the address every limit counts (sign-in lockouts too); re-exported for voices.
+from hoshin.lib.client import client_address
 from hoshin.throttle import counters
 
 logger = logging.getLogger(__name__)
 
 HONEYPOT_FIELD = "homepage"
 WINDOW_SECONDS = 3600
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address a rate limit counts for: one rule for every limit (``hoshin.lib.client``)."""
-    return lib_client_address(request)
 
 
 @dataclass(frozen=True)
