@@ -159,8 +159,10 @@ def _annual_sheets(plan: Plan, fy: int) -> QuerySet[EvaluationSheet]:
     return public.sheets_published().filter(cycle__plan=plan, cycle__fy=fy, action__isnull=False)
 
 
-def annual_plan_public(*, plan_id: int, fy: int) -> AnnualPlan:
-    """The published plan, its tree and its year, or ReportNotFound (no published sheets too)."""
+def annual_report_plan(*, plan_id: int, fy: int) -> Plan:
+    """The plan when its annual report of ``fy`` is public (the plan is published and has
+    published sheets that year), else ReportNotFound. Two small queries: the check a request
+    makes before queueing a build, without loading the tree."""
     fy_checked(fy)
     try:
         plan = plan_selectors.plan_get_published(plan_id=plan_id)
@@ -168,12 +170,18 @@ def annual_plan_public(*, plan_id: int, fy: int) -> AnnualPlan:
         raise ReportNotFound(
             _("計画（番号 %(id)s）は公開されていません。") % {"id": plan_id}
         ) from None
-    published_ids = set(_annual_sheets(plan, fy).values_list("action_id", flat=True))
-    if not published_ids:
+    if not _annual_sheets(plan, fy).exists():
         raise ReportNotFound(
             _("「%(plan)s」の%(fy)sの評価結果は公表されていません。")
             % {"plan": plan.name, "fy": format_fiscal_year(fy)}
         )
+    return plan
+
+
+def annual_plan_public(*, plan_id: int, fy: int) -> AnnualPlan:
+    """The published plan, its tree and its year, or ReportNotFound (no published sheets too)."""
+    plan = annual_report_plan(plan_id=plan_id, fy=fy)
+    published_ids = set(_annual_sheets(plan, fy).values_list("action_id", flat=True))
     tree = plan_selectors.plan_tree(plan=plan)
     lines: list[TreeLine] = []
     top_node_of: dict[int, int] = {}

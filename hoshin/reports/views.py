@@ -102,23 +102,23 @@ def annual_pdf(request: HttpRequest, plan_id: int, fy: int) -> HttpResponse:
     today = timezone.localdate()
     # Read the version first: a kept report is never newer than the version it is kept under.
     kept = downloads.cache_path(builds.annual_key(plan_id, fy, today))
+    if kept is not None and kept.exists():
+        # Kept under the current version of the public data, so public when it was built; an
+        # unpublication is a new version (another folder). No need to load the plan again.
+        return FileResponse(kept.open("rb"), content_type=PDF, filename=filename)
     try:
-        annual = selectors.annual_plan_public(plan_id=plan_id, fy=fy)
-    except ReportNotFound as exc:
-        return _not_found(request, exc)
-    if kept is None:  # no download cache configured: build here, as a last resort
-        try:
+        if kept is None:  # no download cache configured: build here, as a last resort
+            annual = selectors.annual_plan_public(plan_id=plan_id, fy=fy)
             return FileResponse(
                 annual_report_pdf(annual, today=today), content_type=PDF, filename=filename
             )
-        except JapaneseFontMissing as exc:
-            return _font_missing(request, exc)
-    if not kept.exists():
-        try:
-            font_path()  # a server without the font: say so now rather than "作成中" forever
-        except JapaneseFontMissing as exc:
-            return _font_missing(request, exc)
-        builds.request_annual(plan_id=plan_id, fy=fy, day=today, kept=kept)
+        selectors.annual_report_plan(plan_id=plan_id, fy=fy)
+        font_path()  # a server without the font: say so now rather than "作成中" forever
+    except ReportNotFound as exc:
+        return _not_found(request, exc)
+    except JapaneseFontMissing as exc:
+        return _font_missing(request, exc)
+    builds.request_annual(plan_id=plan_id, fy=fy, day=today, kept=kept)
     if not kept.exists():  # still absent unless jobs run at once (the immediate backend)
         return _building(request)
     return FileResponse(kept.open("rb"), content_type=PDF, filename=filename)
