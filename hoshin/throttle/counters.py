@@ -12,7 +12,7 @@ returns the new count::
 which PostgreSQL (row lock on the conflicting row) and SQLite (one writer at a time) both
 execute atomically. A window starts with the first hit of a name and lasts ``seconds``; the
 first hit after it ends starts a new one. ``cleanup()`` deletes ended windows (the scheduler runs
-it hourly); a name whose window has ended counts as zero whether or not it was cleaned up.
+it daily); a name whose window has ended counts as zero whether or not it was cleaned up.
 """
 
 import time
