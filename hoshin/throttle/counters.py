@@ -64,11 +64,6 @@ def first_in_window(name: str, *, seconds: int) -> bool:
     return hit(name, seconds=seconds) == 1
 
 
-def reset(name: str) -> None:
-    """Forget ``name`` (an administrator lifts a limit; tests)."""
-    Counter.objects.filter(name=_name(name)).delete()
-
-
 def cleanup(*, now: float | None = None) -> int:
     """Delete counters whose window has ended; return how many."""
     now = time.time() if now is None else now
