@@ -294,6 +294,19 @@ XLS_OLD = (
 _PART_RATIO_FROM = 1024 * 1024  # small parts compress oddly; only large ones can be bombs
 
 
+# What the zip module raises for a damaged or unsupported archive (found by fuzzing: a bad CRC,
+# a truncated stream, an unknown compression or "version needed to extract").
+_ZIP_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[str]]:
     """Refuse a workbook over ``limits`` before building it; each part's merged ranges.
 
@@ -308,7 +321,7 @@ def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except _ZIP_UNREADABLE as exc:
         raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": type(exc).__name__}) from None
     if len(members) > limits.xlsx_members:
         raise _limit(_("ブック内のファイル数"), len(members), limits.xlsx_members)
@@ -332,14 +345,7 @@ def xlsx_check(data: bytes, limits: ReadLimits | None = None) -> dict[str, list[
                 left -= scan_part(stream, scan, left)
         except SpreadsheetReadError:
             raise
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            OSError,
-            NotImplementedError,
-            RuntimeError,
-        ) as exc:
+        except _ZIP_UNREADABLE as exc:
             raise SpreadsheetReadError(_(XLSX_UNREADABLE) % {"error": type(exc).__name__}) from None
         if scan.merges:
             merges[member.filename] = scan.merges

@@ -191,6 +191,15 @@ def test_fuzz_random_bytes_as_xlsx(data):
         xlsx_open(data, LIMITS)
 
 
+def test_a_zip_needing_an_unknown_version_to_extract_is_unreadable_not_a_crash():
+    """Found by fuzzing: zipfile raises NotImplementedError for "zip file version 6.4"."""
+    data = bytearray(VALID_XLSX)
+    entry = data.find(b"PK\x01\x02")  # the first central-directory entry
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")  # version needed to extract
+    with pytest.raises(SpreadsheetReadError):
+        xlsx_open(bytes(data), LIMITS)
+
+
 @FUZZ
 @given(st.lists(st.tuples(st.integers(0, len(VALID_XLSX) - 1), st.integers(0, 255)), max_size=8))
 def test_fuzz_mutated_xlsx(mutations):
