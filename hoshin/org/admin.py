@@ -26,6 +26,7 @@ from hoshin.org.models import (
 )
 from hoshin.org.reorganization import SuccessorSpec, department_reorganize
 from hoshin.org.services import (
+    DEPARTMENT_DETAIL_FIELDS,
     DEPARTMENT_EDITABLE_FIELDS,
     department_check,
     department_create,
@@ -74,7 +75,19 @@ class CurrentListFilter(admin.SimpleListFilter):
 class DepartmentAdminForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["name", "kind", "parent", "code", "position", "valid_from_fy"]
+        fields = [
+            "name",
+            "reading",
+            "kind",
+            "parent",
+            "code",
+            "position",
+            "valid_from_fy",
+            "phone",
+            "email",
+            "address",
+            "opening_hours",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -192,6 +205,7 @@ class DepartmentAdmin(admin.ModelAdmin):
             code=obj.code,
             position=obj.position,
             by=request.user,
+            **{key: getattr(obj, key) for key in DEPARTMENT_DETAIL_FIELDS},
         )
         obj.pk = created.pk
         obj._state.adding = False

@@ -70,6 +70,21 @@ class Department(models.Model):
     valid_from_fy = models.PositiveSmallIntegerField(_("設置年度"), null=True, blank=True)
     valid_until_fy = models.PositiveSmallIntegerField(_("廃止前の最終年度"), null=True, blank=True)
     position = models.PositiveIntegerField(_("表示順"), default=0)
+    # The kana reading orders departments the way a Japanese reader expects (あいうえお順)
+    # where the admin has set no position; code-point order of kanji means nothing to anyone.
+    reading = models.CharField(
+        _("よみがな"), max_length=200, blank=True, help_text=_("並べ替えに使います（ひらがな）。")
+    )
+    # Contact details shown to citizens on department pages, replies and letters.
+    phone = models.CharField(_("電話番号"), max_length=40, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    opening_hours = models.CharField(
+        _("受付時間"), max_length=200, blank=True, help_text=_("例: 平日 8時30分〜17時15分")
+    )
+
+    # A rename or merge keeps the office where it was: successors start with these copied.
+    CONTACT_FIELDS = ("phone", "email", "address", "opening_hours")
 
     objects = DepartmentQuerySet.as_manager()
 

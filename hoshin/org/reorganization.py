@@ -220,6 +220,7 @@ def department_reorganize(
             parent=spec.parent,
             valid_from_fy=effective_fy,
             position=predecessors[0].position,
+            **{key: getattr(predecessors[0], key) for key in Department.CONTACT_FIELDS},
         )
         for spec in specs
     ]

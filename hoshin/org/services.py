@@ -22,9 +22,19 @@ from hoshin.org.models import (
 # Roles that always act for the whole city: a department on them would mean nothing.
 CITYWIDE_ONLY_ROLES = {Role.ADMIN, Role.PLANNING_OFFICE, Role.PUBLIC_HEARING, Role.MAYOR_OFFICE}
 
+# Reading and contact details: free to correct, copied to the successor of a rename.
+DEPARTMENT_DETAIL_FIELDS = ("reading", *Department.CONTACT_FIELDS)
+
 # Editable through ``department_update``; a change of name for a reorganisation goes through
 # ``department_reorganize`` instead, so that history keeps the old name.
-DEPARTMENT_EDITABLE_FIELDS = ("name", "kind", "parent", "code", "position")
+DEPARTMENT_EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "parent",
+    "code",
+    "position",
+    *DEPARTMENT_DETAIL_FIELDS,
+)
 
 
 def check_kind(kind: str) -> None:
@@ -119,8 +129,14 @@ def department_create(
     code: str = "",
     position: int = 0,
     by: User | None,
+    **details: str,
 ) -> Department:
-    """Create a department (a new unit, not the successor of a reorganisation)."""
+    """Create a department (a new unit, not the successor of a reorganisation).
+
+    ``details`` are the reading and contact fields (``DEPARTMENT_DETAIL_FIELDS``)."""
+    unknown = set(details) - set(DEPARTMENT_DETAIL_FIELDS)
+    if unknown:
+        raise ValidationError(f"登録できない項目です: {', '.join(sorted(unknown))}")
     department_check(name=name, kind=kind, parent=parent, code=code, valid_from_fy=valid_from_fy)
     department = Department.objects.create(
         name=name.strip(),
@@ -129,6 +145,7 @@ def department_create(
         valid_from_fy=valid_from_fy,
         code=code.strip(),
         position=position,
+        **{key: value.strip() for key, value in details.items()},
     )
     audit_record(
         actor=by,
