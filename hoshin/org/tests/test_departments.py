@@ -25,6 +25,30 @@ def test_create_department_records_audit_entry():
     assert "総務部総務課" in entries[1].summary
 
 
+def test_create_department_with_reading_and_contact_details():
+    ka = department_create(
+        name="広聴広報課",
+        kind=DepartmentKind.KA,
+        by=None,
+        reading=" こうちょうこうほうか ",
+        phone="0000-00-1234",
+        opening_hours="平日 8時30分〜17時15分",
+    )
+    ka.refresh_from_db()
+    assert (ka.reading, ka.phone, ka.opening_hours, ka.email) == (
+        "こうちょうこうほうか",
+        "0000-00-1234",
+        "平日 8時30分〜17時15分",
+        "",
+    )
+
+
+def test_create_department_refuses_a_field_it_does_not_know():
+    with pytest.raises(ValidationError, match="valid_until_fy"):
+        department_create(name="総務課", kind=DepartmentKind.KA, by=None, valid_until_fy=2020)
+    assert not Department.objects.exists()
+
+
 def test_same_name_is_allowed_under_another_parent():
     kyoiku = make_department("教育部")
     soumu = make_department("総務部")

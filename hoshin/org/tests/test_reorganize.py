@@ -414,3 +414,33 @@ def test_reorganizing_twice_in_a_row_chains_history(bousai, soumu_bu):
     assert names_in(action, 2024) == ["防災課"]
     assert names_in(action, 2025) == ["危機管理防災課"]
     assert [line.is_lead for line in action.responsibilities.all()] == [True, True, True]
+
+
+def test_renamed_office_keeps_its_contact_details_but_not_its_reading(soumu_bu):
+    """Citizens who phone the renamed office reach the same desk; the reading follows the name."""
+    office = make_department("広聴課", parent=soumu_bu)
+    Department.objects.filter(pk=office.pk).update(
+        reading="こうちょうか",
+        phone="0000-00-1234",
+        email="kouchou@example.jp",
+        address="本庁舎2階",
+        opening_hours="平日 8時30分〜17時15分",
+    )
+    office.refresh_from_db()
+
+    result = department_reorganize(
+        kind=Kind.RENAME,
+        predecessors=[office],
+        successor_names=[("広聴広報課", KA, soumu_bu)],
+        effective_fy=2026,
+        by=make_user("planner", role=Role.PLANNING_OFFICE),
+    )
+
+    renamed = result.successors[0]
+    assert [getattr(renamed, key) for key in Department.CONTACT_FIELDS] == [
+        "0000-00-1234",
+        "kouchou@example.jp",
+        "本庁舎2階",
+        "平日 8時30分〜17時15分",
+    ]
+    assert renamed.reading == ""
