@@ -61,7 +61,7 @@ def test_csv_is_utf8_with_bom_and_reads_back_as_excel_would(client, results):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     data = body(response)
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
-    header, row = read_csv(data, "utf-8-sig")
+    header = read_csv(data, "utf-8-sig")[0]
     assert header[:4] == ["評価シートID", "取組ID", "計画ID", "年度"]
     (record,) = csv_records(data, "utf-8-sig", "sheets")
     assert record["purpose_target"] == f"市民（{EXCEL_CHARS}）"
