@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hoshin.lib.fiscal import FiscalYearError, parse_fiscal_year
@@ -19,6 +20,10 @@ from hoshin.lib.fiscal import FiscalYearError, parse_fiscal_year
 CHUNK_SIZE = 500
 FILTER_NAMES = ("plan", "fy", "department", "grade", "direction")
 MAX_FILTER_LENGTH = 40  # longer than any id, fiscal-year label or scale code
+# CSV header rows: Japanese column names (項目) by default, as Japanese open-data practice
+# (推奨データセット) writes them; "en" gives the English machine names, byte for byte as before.
+HEADERS = ("ja", "en")
+DEFAULT_HEADERS = "ja"
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,17 @@ class Dataset:
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    def headings(self, headers: str = DEFAULT_HEADERS) -> list[str]:
+        """The header row: Japanese labels (``ja``) or the English machine names (``en``).
+
+        The labels are always the Japanese ones, whatever the page's language: a file's header
+        is part of its format, and programs match it.
+        """
+        if headers == "en":
+            return self.column_names
+        with translation.override("ja"):
+            return [str(column.label) for column in self.columns]
 
 
 def _parse_one(name: str, raw: str):

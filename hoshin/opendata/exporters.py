@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvWriter, xlsx_cell
-from hoshin.opendata.base import Dataset
+from hoshin.opendata.base import DEFAULT_HEADERS, Dataset
 
 CHUNK_CHARS = 64 * 1024
 # Part of the key of kept downloads (hoshin.changes.downloads): bump it when the same data gives
-# other bytes (2: formula escaping in CSV, quotePrefix in XLSX).
-FILE_REVISION = 2
+# other bytes (2: formula escaping in CSV, quotePrefix in XLSX; 3: Japanese CSV headers, label
+# columns with the scale's words, subjects never cut).
+FILE_REVISION = 3
 
 
 def decimal_text(value: Decimal) -> str:
@@ -63,22 +64,28 @@ def _chunked(pieces: Iterable[str], encoding: str) -> Iterator[bytes]:
 # ---- CSV -------------------------------------------------------------------------------------
 
 
-def _csv_lines(dataset: Dataset, rows: Iterable[dict], *, encoding: str) -> Iterator[str]:
-    """The header (column names) and one line per row; a refusal names the row's key."""
-    writer = CsvWriter(encoding=encoding, header=dataset.column_names, text=cell_text)
+def _csv_lines(
+    dataset: Dataset, rows: Iterable[dict], *, encoding: str, headers: str = DEFAULT_HEADERS
+) -> Iterator[str]:
+    """The header (``Dataset.headings``) and one line per row; a refusal names the row's key."""
+    heading = dataset.headings(headers)
+    writer = CsvWriter(encoding=encoding, header=heading, text=cell_text)
     key = dataset.columns[0].name
-    yield writer.row(dataset.column_names)
+    yield writer.row(heading)
     for row in rows:
         yield writer.row(row.values(), label=f"{key}={row.get(key)}")
 
 
-def csv_chunks(dataset: Dataset, rows: Iterable[dict], *, encoding: str) -> Iterator[bytes]:
+def csv_chunks(
+    dataset: Dataset, rows: Iterable[dict], *, encoding: str, headers: str = DEFAULT_HEADERS
+) -> Iterator[bytes]:
     """The CSV as byte chunks, CRLF as Excel writes them.
 
     ``encoding`` is ``utf-8-sig`` (the BOM tells Excel it is UTF-8) or ``cp932``; call
     ``csv_check_rows`` first for the latter, as an error cannot be reported once streaming began.
+    ``headers`` is ``ja`` (Japanese column names, the default) or ``en`` (the machine names).
     """
-    lines = _csv_lines(dataset, rows, encoding=encoding)
+    lines = _csv_lines(dataset, rows, encoding=encoding, headers=headers)
     # The codec writes the BOM once, before the first chunk.
     if encoding == UTF8_BOM:
         first = True
@@ -185,11 +192,12 @@ def xlsx_file(dataset: Dataset, rows: Iterable[dict], *, notes: list[tuple[str, 
     return handle
 
 
-def csv_check_rows(dataset: Dataset, filters: dict) -> None:
+def csv_check_rows(dataset: Dataset, filters: dict, *, headers: str = DEFAULT_HEADERS) -> None:
     """CsvEncodingError if the CP932 file cannot be written: a pass of its own over the rows.
 
     The stream makes its own pass; this one comes first because an error cannot be reported
     once the first byte is sent.
     """
-    for _line in _csv_lines(dataset, dataset.rows(dataset.queryset(filters)), encoding=CP932):
+    rows = dataset.rows(dataset.queryset(filters))
+    for _line in _csv_lines(dataset, rows, encoding=CP932, headers=headers):
         pass

@@ -23,7 +23,7 @@ from hoshin.evaluations.models import (
     IndicatorKind,
     StaffUnitCost,
 )
-from hoshin.evaluations.selectors.public import sheets_published
+from hoshin.evaluations.selectors.public import scale_value, sheets_published
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.opendata.base import Column, Dataset, check_scale_code
 from hoshin.opendata.plan_datasets import PLAN_ID, URL, _url
@@ -44,6 +44,12 @@ def has_block(block: str, prefix: str = "") -> Q:
 
 def _label(choices, code: str) -> str:
     return str(choices(code).label) if code in choices.values else ""
+
+
+def _scale_name(sheet, scale: str, code: str) -> str:
+    """A label column's words: 概ね順調 for grade B, never the code again (its own column)."""
+    value = scale_value(sheet, scale, code)
+    return value.name if value else ""
 
 
 def _rate(value: Decimal | None) -> Decimal | None:
@@ -101,18 +107,20 @@ class SheetsDataset(SheetBasedDataset):
             **_sheet_ids(sheet, fy),
             "node_id": sheet.node_id if not is_action else sheet.action.node_id,
             "subject_type": "action" if is_action else "node",
-            "subject": sheet.action.heading if is_action else sheet.node.label,
+            "subject": sheet.action.subject if is_action else sheet.node.label,
             "fy_label": format_fiscal_year(fy),
             "department_name": sheet.department.name if sheet.department_id else "",
             "published_on": timezone.localdate(sheet.published_at) if sheet.published_at else None,
             "overall_grade": sheet.overall_grade,
-            "overall_grade_label": sheet.scale_label("grades", sheet.overall_grade),
+            "overall_grade_label": _scale_name(sheet, "grades", sheet.overall_grade),
             "future_direction": sheet.future_direction,
-            "future_direction_label": sheet.scale_label("directions", sheet.future_direction),
+            "future_direction_label": _scale_name(sheet, "directions", sheet.future_direction),
         }
         if shows("progress"):
             row["progress_grade"] = sheet.progress_grade
-            row["progress_grade_label"] = sheet.scale_label("progress_grades", sheet.progress_grade)
+            row["progress_grade_label"] = _scale_name(
+                sheet, "progress_grades", sheet.progress_grade
+            )
         if not is_action:
             return {
                 **row,
@@ -120,8 +128,8 @@ class SheetsDataset(SheetBasedDataset):
             }
         if shows("progress"):
             row["progress_status"] = sheet.progress_status
-            row["progress_status_label"] = sheet.scale_label(
-                "progress_statuses", sheet.progress_status
+            row["progress_status_label"] = _scale_name(
+                sheet, "progress_statuses", sheet.progress_status
             )
         purpose = (
             sheet.purpose_target,
@@ -272,7 +280,10 @@ SHEETS = SheetsDataset(
             "subject_type", _("評価の対象"), "string", _("action（取組）または node（施策評価）。")
         ),
         Column(
-            "subject", _("対象名"), "string", _("取組名（ない場合は内容の冒頭）または節の名称。")
+            "subject",
+            _("対象名"),
+            "string",
+            _("取組名（ない場合は内容の全文）または節の名称。省略しません。"),
         ),
         Column("fy_label", _("年度（表示）"), "string", _("和暦と西暦の年度。")),
         Column(
@@ -288,23 +299,40 @@ SHEETS = SheetsDataset(
             "string",
             _("総合評価のコード（A など。grade で絞り込めます）。"),
         ),
-        Column("overall_grade_label", _("総合評価"), "string", _("総合評価の表示名。")),
+        Column(
+            "overall_grade_label",
+            _("総合評価"),
+            "string",
+            _("総合評価の意味（例: 概ね順調）。表示名がコードと同じ記号のときはその意味。"),
+        ),
         Column(
             "future_direction",
             _("今後の方向性コード"),
             "string",
             _("今後の方向性のコード（direction で絞り込めます）。"),
         ),
-        Column("future_direction_label", _("今後の方向性"), "string", _("今後の方向性の表示名。")),
+        Column(
+            "future_direction_label",
+            _("今後の方向性"),
+            "string",
+            _("今後の方向性の名称（例: 継続）。"),
+        ),
         Column(
             "progress_status",
             _("進捗状況コード"),
             "string",
             _("進捗状況（行財政改革計画など進捗を管理する計画のみ）。"),
         ),
-        Column("progress_status_label", _("進捗状況"), "string", _("進捗状況の表示名。")),
+        Column(
+            "progress_status_label", _("進捗状況"), "string", _("進捗状況の名称（例: 取組中）。")
+        ),
         Column("progress_grade", _("進捗評価コード"), "string", _("進捗評価（S・A・B・C など）。")),
-        Column("progress_grade_label", _("進捗評価"), "string", _("進捗評価の表示名。")),
+        Column(
+            "progress_grade_label",
+            _("進捗評価"),
+            "string",
+            _("進捗評価の意味（例: 良好）。表示名がコードと同じ記号のときはその意味。"),
+        ),
         Column("purpose_target", _("対象（誰・何を）"), "string", _("事業の目的のうち対象。")),
         Column(
             "purpose_intent",

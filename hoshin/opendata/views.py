@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
@@ -20,9 +20,10 @@ from hoshin.changes import downloads
 from hoshin.changes.page_cache import public_page
 from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.opendata import exporters
-from hoshin.opendata.base import FILTER_NAMES, FilterError
+from hoshin.opendata.base import DEFAULT_HEADERS, FILTER_NAMES, HEADERS, FilterError
 from hoshin.opendata.datasets import DATASETS, dataset_get
 
+FILE_LANGUAGE = "ja"
 FORMATS = {
     "csv": "text/csv; charset=%s",
     "json": "application/json",
@@ -152,6 +153,14 @@ def download(request, dataset: str, fmt: str):
                     "encoding には utf-8（既定、BOM付き）または cp932（Shift_JIS）を指定してください。"
                 ),
             )
+    headers = request.GET.get("headers", "") or DEFAULT_HEADERS
+    if headers != DEFAULT_HEADERS and fmt != "csv":
+        return _problem(400, _("headers は CSV のときだけ指定できます。"))
+    if headers not in HEADERS:
+        return _problem(
+            400,
+            _("headers には ja（既定、日本語の列名）または en（英語の列名）を指定してください。"),
+        )
     try:
         filters = chosen.parse_filters(request.GET)
     except FilterError as error:
@@ -169,39 +178,56 @@ def download(request, dataset: str, fmt: str):
         content_type %= "Shift_JIS" if encoding == CP932 else "utf-8"
     # Read the version before the rows: a file is never kept under a newer version than its data.
     # FILE_REVISION: a file kept by an older release is not served once the writers change.
-    key = f"{exporters.FILE_REVISION}|{chosen.name}|{fmt}|{encoding}|{sorted(filters.items())}"
+    key = (
+        f"{exporters.FILE_REVISION}|{chosen.name}|{fmt}|{encoding}|{headers}"
+        f"|{sorted(filters.items())}"
+    )
     kept = downloads.cache_path(key)
     if kept is not None and kept.exists():
         response = FileResponse(kept.open("rb"), content_type=content_type)
     else:
         if fmt == "csv" and encoding == CP932:
             try:
-                exporters.csv_check_rows(chosen, filters)
+                with translation.override(FILE_LANGUAGE):
+                    exporters.csv_check_rows(chosen, filters, headers=headers)
             except CsvEncodingError as error:
                 return _problem(400, str(error))
-        response = _build(request, chosen, filters, fmt, encoding, content_type, kept)
+        response = _build(request, chosen, filters, fmt, encoding, headers, content_type, kept)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
     return response
 
 
-def _build(request, chosen, filters, fmt, encoding, content_type, kept):
-    """The file as it is built (streamed; an XLSX through a temporary file), kept on disk too."""
+def _build(request, chosen, filters, fmt, encoding, headers, content_type, kept):
+    """The file as it is built (streamed; an XLSX through a temporary file), kept on disk too.
+
+    Files are written in Japanese whatever the page's language (labels, titles, notes): they
+    are the city's data, and a kept file is shared by every visitor.
+    """
     rows = chosen.rows(chosen.queryset(filters))
     if fmt == "xlsx":
-        handle = exporters.xlsx_file(chosen, rows, notes=_notes(request))
+        with translation.override(FILE_LANGUAGE):
+            handle = exporters.xlsx_file(chosen, rows, notes=_notes(request))
         if kept is not None:
             downloads.keep(handle, kept)
         return FileResponse(handle, content_type=content_type)
     if fmt == "json":
-        meta = {"license": open_data_license(), "attribution": attribution()}
+        with translation.override(FILE_LANGUAGE):
+            meta = {"license": open_data_license(), "attribution": attribution()}
         chunks = exporters.json_chunks(chosen, rows, meta=meta)
     else:
-        chunks = exporters.csv_chunks(chosen, rows, encoding=encoding)
+        chunks = exporters.csv_chunks(chosen, rows, encoding=encoding, headers=headers)
+    chunks = _in_file_language(chunks)
     if kept is not None:
         chunks = downloads.tee(chunks, kept)
     return StreamingHttpResponse(chunks, content_type=content_type)
+
+
+def _in_file_language(chunks):
+    """The chunks, each built in the files' language (a stream runs after the view returned)."""
+    with translation.override(FILE_LANGUAGE):
+        yield from chunks
 
 
 def _filename(dataset, filters: dict, fmt: str, encoding: str) -> str:

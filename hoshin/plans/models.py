@@ -156,9 +156,17 @@ class Action(models.Model):
     @property
     def heading(self) -> str:
         """A short label for lists: the title, or the start of the text when there is none."""
+        subject = self.subject
+        if self.title:
+            return subject
+        return subject if len(subject) <= 60 else subject[:60] + "…"
+
+    @property
+    def subject(self) -> str:
+        """What the action is called, never cut (data files): the title, or the whole text."""
         if self.title:
             return f"{self.number} {self.title}".strip()
-        return self.text if len(self.text) <= 60 else self.text[:60] + "…"
+        return self.text
 
 
 class DepartmentMarker(models.TextChoices):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hoshin.evaluations.models import EvaluationSheet
+from hoshin.evaluations.selectors.public import scale_value
 from hoshin.lib.fiscal import fiscal_year_of, format_fiscal_year
 from hoshin.plans.models import Action, ActionDepartment, Plan, PlanNode
 from hoshin.search import text
@@ -154,11 +155,11 @@ def action_drafts(plan: Plan, actions, *, paths: _NodePaths | None = None) -> It
         )
 
 
-def _scale_label(sheet: EvaluationSheet, scale: str, code: str) -> str:
-    for item in (sheet.scales or {}).get(scale, []):
-        if item.get("code") == code:
-            return f"{code} {item.get('label', '')}".strip()
-    return code
+def _scale_text(sheet: EvaluationSheet, scale: str, code: str) -> str:
+    """What the action page prints for a grade or direction (B 概ね順調, 継続): never the code
+    (continue, expand …), which is no word a citizen reads or types."""
+    value = scale_value(sheet, scale, code)
+    return value.text if value else ""
 
 
 def sheet_draft(sheet: EvaluationSheet, *, public: bool) -> Draft:
@@ -194,10 +195,8 @@ def sheet_draft(sheet: EvaluationSheet, *, public: bool) -> Draft:
                 sheet.legal_basis,
                 sheet.activities,
                 *(indicator.name for indicator in sheet.indicators.all()),
-                _scale_label(sheet, "grades", sheet.overall_grade) if sheet.overall_grade else "",
-                _scale_label(sheet, "directions", sheet.future_direction)
-                if sheet.future_direction
-                else "",
+                _scale_text(sheet, "grades", sheet.overall_grade),
+                _scale_text(sheet, "directions", sheet.future_direction),
                 sheet.department_comment,
                 sheet.improvement_plan,
                 sheet.review_comment,

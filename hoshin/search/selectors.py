@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 
 from hoshin.evaluations.selectors.access import own_department_ids, user_sees_all_sheets
+from hoshin.evaluations.selectors.public import ScaleValue
 from hoshin.search.backends import All, Any, Expression, backend
 from hoshin.search.documents import code_token
 from hoshin.search.models import SearchEntry
@@ -138,12 +139,14 @@ def search_staff(
 
 
 def _scale_choices(templates, attribute: str) -> list[tuple[str, str]]:
+    """(code, what the action page prints for it): the option shows no internal code."""
     seen: dict[str, str] = {}
     for template in templates:
         for item in getattr(template, attribute) or []:
             code = item.get("code", "")
             if code and code not in seen:
-                seen[code] = f"{code} {item.get('label', '')}".strip()
+                label = item.get("label") or code
+                seen[code] = ScaleValue(code, label, item.get("meaning") or "").text
     return list(seen.items())
 
 

@@ -147,6 +147,21 @@ def test_sheet_detail(api_world, client):
     assert body["viewpoints"][0]["score"]["code"] == "4"
 
 
+def test_a_node_sheet_gives_its_grade_with_the_meaning_as_an_action_sheet_does(api_world, client):
+    published = api_world.published
+    grade = next(i for i in published.scales["grades"] if i["code"] == published.overall_grade)
+    assert grade["meaning"]  # the letter alone says little: the meaning travels with it
+    EvaluationSheet.objects.filter(pk=published.pk).update(
+        action=None, node=api_world.world.bousai_action.node
+    )
+    _, body = get(client, f"/api/v1/sheets/{published.pk}")
+    assert body["overall_grade"] == {
+        "code": grade["code"],
+        "label": grade["label"],
+        "meaning": grade["meaning"],
+    }
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -157,9 +157,9 @@ def _node_sheet_document(sheet: EvaluationSheet) -> dict:
     """
 
     def scale(name: str, code: str) -> dict | None:
-        return (
-            {"code": code, "label": sheet.scale_label(name, code), "meaning": ""} if code else None
-        )
+        # With its meaning, as an action's sheet has it (grade B: label B, meaning 概ね順調).
+        value = public_results.scale_value(sheet, name, code)
+        return asdict(value) if value else None
 
     fy = sheet.cycle.fy
     shows_progress = sheet.has_block("progress")

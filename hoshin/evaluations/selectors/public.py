@@ -53,13 +53,42 @@ class ScaleValue:
     label: str
     meaning: str = ""
 
+    @property
+    def name(self) -> str:
+        """The words for this value: its label, or its meaning when the label only repeats the
+        code (grade B → 概ね順調, direction continue → 継続). Label columns of open data use it."""
+        if self.label == self.code and self.meaning:
+            return self.meaning
+        return self.label
 
-def _scale_value(sheet: EvaluationSheet, scale: str, code: str) -> ScaleValue | None:
+    @property
+    def text(self) -> str:
+        """Label and meaning as the action page prints them (B 概ね順調, 継続): search indexes it."""
+        return f"{self.label} {self.meaning}".strip() if self.meaning else self.label
+
+
+# Where a sheet's frozen copy lacks a code (a template edited since), the default scale may
+# still name it; only a code found nowhere is shown as it is.
+_DEFAULT_SCALES = {
+    "grades": defaults.DEFAULT_GRADES,
+    "directions": defaults.DEFAULT_DIRECTIONS,
+    "progress_statuses": defaults.DEFAULT_PROGRESS_STATUSES,
+    "progress_grades": defaults.DEFAULT_PROGRESS_GRADES,
+    "viewpoint_scale": defaults.DEFAULT_VIEWPOINT_SCALE,
+}
+
+
+def scale_value(sheet: EvaluationSheet, scale: str, code: str) -> ScaleValue | None:
+    """The item ``code`` of the sheet's scale ``scale`` (grades, directions …); None if empty.
+
+    The one reading of a code for every public surface: pages, open data, the search index.
+    """
     if not code:
         return None
-    for item in (sheet.scales or {}).get(scale, []):
-        if item.get("code") == code:
-            return ScaleValue(code, item.get("label") or code, item.get("meaning") or "")
+    for items in ((sheet.scales or {}).get(scale, []), _DEFAULT_SCALES.get(scale, [])):
+        for item in items:
+            if item.get("code") == code:
+                return ScaleValue(code, item.get("label") or code, item.get("meaning") or "")
     return ScaleValue(code, code)
 
 
@@ -184,19 +213,19 @@ def public_sheet(
         viewpoints=[
             ViewpointScore(
                 viewpoint=ScaleValue(vp["code"], vp.get("label", ""), vp.get("meaning", "")),
-                score=_scale_value(sheet, "viewpoint_scale", scores.get(vp["code"], "")),
+                score=scale_value(sheet, "viewpoint_scale", scores.get(vp["code"], "")),
             )
             for vp in (sheet.scales or {}).get("viewpoints", [])
         ]
         if "viewpoints" in blocks
         else [],
-        overall_grade=_scale_value(sheet, "grades", sheet.overall_grade),
-        future_direction=_scale_value(sheet, "directions", sheet.future_direction),
+        overall_grade=scale_value(sheet, "grades", sheet.overall_grade),
+        future_direction=scale_value(sheet, "directions", sheet.future_direction),
         department_comment=sheet.department_comment,
         improvement_plan=sheet.improvement_plan,
         review_comment=sheet.review_comment,
-        progress_status=_scale_value(sheet, "progress_statuses", sheet.progress_status),
-        progress_grade=_scale_value(sheet, "progress_grades", sheet.progress_grade),
+        progress_status=scale_value(sheet, "progress_statuses", sheet.progress_status),
+        progress_grade=scale_value(sheet, "progress_grades", sheet.progress_grade),
         effect_savings=sheet.effect_savings,
         effect_revenue=sheet.effect_revenue,
     )
@@ -353,9 +382,9 @@ def department_results_public(*, department: Department) -> list[DepartmentResul
                 plan_name=sheet.cycle.plan.name,
                 subject=subject,
                 url=url,
-                overall_grade=_scale_value(sheet, "grades", sheet.overall_grade),
-                future_direction=_scale_value(sheet, "directions", sheet.future_direction),
-                progress_grade=_scale_value(sheet, "progress_grades", sheet.progress_grade),
+                overall_grade=scale_value(sheet, "grades", sheet.overall_grade),
+                future_direction=scale_value(sheet, "directions", sheet.future_direction),
+                progress_grade=scale_value(sheet, "progress_grades", sheet.progress_grade),
             )
         )
     return results

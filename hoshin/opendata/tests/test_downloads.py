@@ -34,6 +34,14 @@ def read_csv(data: bytes, encoding: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode(encoding), newline="")))
 
 
+def csv_records(data: bytes, encoding: str, dataset: str) -> list[dict]:
+    """The rows keyed by machine name, after checking the Japanese header (the default)."""
+    header, *rows = read_csv(data, encoding)
+    assert header == DATASETS[dataset].headings("ja")
+    names = DATASETS[dataset].column_names
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 def read_xlsx(data: bytes):
     from openpyxl import load_workbook
 
@@ -53,9 +61,9 @@ def test_csv_is_utf8_with_bom_and_reads_back_as_excel_would(client, results):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     data = body(response)
     assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
-    header, row = read_csv(data, "utf-8-sig")
-    assert header == DATASETS["sheets"].column_names
-    record = dict(zip(header, row, strict=True))
+    header = read_csv(data, "utf-8-sig")[0]
+    assert header[:4] == ["評価シートID", "取組ID", "計画ID", "年度"]
+    (record,) = csv_records(data, "utf-8-sig", "sheets")
     assert record["purpose_target"] == f"市民（{EXCEL_CHARS}）"
     assert record["activities"] == "ハザードマップを配布した。\n説明会を9回開いた。"
     assert record["fy"] == "2025" and record["progress_status_label"] == "取組中"
@@ -68,8 +76,8 @@ def test_csv_cp932_keeps_nec_and_ibm_extension_characters(client, results):
     assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
     data = body(response)
     assert not data.startswith(b"\xef\xbb\xbf")
-    header, row = read_csv(data, "cp932")
-    assert dict(zip(header, row, strict=True))["purpose_target"] == f"市民（{EXCEL_CHARS}）"
+    (record,) = csv_records(data, "cp932", "sheets")
+    assert record["purpose_target"] == f"市民（{EXCEL_CHARS}）"
     assert "sjis" in response["Content-Disposition"]
 
 
@@ -79,7 +87,7 @@ def test_csv_cp932_refuses_characters_it_cannot_hold_and_suggests_utf8(client, r
     response = client.get(url("actions", "csv"), {"encoding": "cp932"})
     assert response.status_code == 400
     message = response.content.decode()
-    assert "text" in message and char in message and "UTF-8" in message
+    assert "内容" in message and char in message and "UTF-8" in message
     assert f"action_id={results.world.bousai_action.pk}" in message
     utf8 = body(client.get(url("actions", "csv"))).decode("utf-8-sig")
     assert char in utf8
@@ -89,8 +97,8 @@ def test_csv_cp932_refuses_characters_it_cannot_hold_and_suggests_utf8(client, r
         message
         == cp932_message(
             line=utf8[: utf8.index(f"取組{char}")].count("\n") + 1,
-            column=header.index("text") + 1,
-            title="text",
+            column=header.index("内容") + 1,
+            title="内容",
             label=f"action_id={results.world.bousai_action.pk}",
             char=char,
         )
@@ -100,12 +108,9 @@ def test_csv_cp932_refuses_characters_it_cannot_hold_and_suggests_utf8(client, r
 
 def test_csv_escapes_text_that_looks_like_a_formula_but_not_numbers(client, results):
     EvaluationSheet.objects.filter(pk=results.sheet.pk).update(effect_savings=-300)
-    header, row = read_csv(body(client.get(url("sheets", "csv"))), "utf-8-sig")
-    assert dict(zip(header, row, strict=True))["department_comment"] == (
-        "'=1+1 は数式ではなく文字です。"
-    )
-    header, row = read_csv(body(client.get(url("effects", "csv"))), "utf-8-sig")
-    record = dict(zip(header, row, strict=True))
+    (record,) = csv_records(body(client.get(url("sheets", "csv"))), "utf-8-sig", "sheets")
+    assert record["department_comment"] == "'=1+1 は数式ではなく文字です。"
+    (record,) = csv_records(body(client.get(url("effects", "csv"))), "utf-8-sig", "effects")
     assert record["effect_savings"] == "-300" and record["effect_total"] == "-300"
 
 
@@ -158,7 +163,7 @@ def test_every_dataset_downloads_in_every_format(client, results, dataset, fmt):
     assert not response.cookies
     data = body(response)
     if fmt == "csv":
-        assert read_csv(data, "utf-8-sig")[0] == DATASETS[dataset].column_names
+        assert read_csv(data, "utf-8-sig")[0] == DATASETS[dataset].headings("ja")
     elif fmt == "json":
         assert json.loads(data)["rows"]
     else:
@@ -194,6 +199,9 @@ def test_if_modified_since_answers_304(client, results):
         ("plans.csv", {"grade": "A"}, 400, ["grade"]),
         ("sheets.csv", {"encoding": "latin-1"}, 400, ["encoding", "cp932"]),
         ("sheets.json", {"encoding": "cp932"}, 400, ["encoding"]),
+        ("sheets.csv", {"headers": "jp"}, 400, ["headers", "ja", "en"]),
+        ("sheets.json", {"headers": "en"}, 400, ["headers", "CSV"]),
+        ("sheets.xlsx", {"headers": "en"}, 400, ["headers", "CSV"]),
     ],
 )
 def test_bad_input_answers_4xx_with_a_message_naming_it(
@@ -217,5 +225,5 @@ def test_csv_escapes_published_text_with_every_formula_start(client, results, st
     data CSV; it is escaped by the one policy (``lib.spreadsheets.csv_escape``)."""
     text = f'{start}HYPERLINK("http://example.invalid")'
     EvaluationSheet.objects.filter(pk=results.sheet.pk).update(department_comment=text)
-    header, row = read_csv(body(client.get(url("sheets", "csv"))), "utf-8-sig")
-    assert dict(zip(header, row, strict=True))["department_comment"] == "'" + text
+    (record,) = csv_records(body(client.get(url("sheets", "csv"))), "utf-8-sig", "sheets")
+    assert record["department_comment"] == "'" + text
