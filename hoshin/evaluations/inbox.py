@@ -41,7 +41,7 @@ def sheet_inbox_items(*, user, today: datetime.date) -> list[InboxItem]:
             items.append(
                 InboxItem(
                     kind=KIND,
-                    title=sheet.subject,
+                    title=str(sheet.subject),
                     reason=_reason(sheet.stage),
                     url=reverse("evaluations:sheet", args=[sheet.pk]),
                     due=task.due,

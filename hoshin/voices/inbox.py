@@ -8,7 +8,7 @@ public-hearing office, drafting for the lead department's editors, each approval
 
 import datetime
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -107,22 +107,27 @@ def rating_inbox_items(*, user, today: datetime.date) -> list[InboxItem]:
     pending = (
         ResultRating.objects.exclude(comment="")
         .filter(comment_status=RatingStatus.PENDING)
-        .values("sheet_id", "sheet__subject", "sheet__cycle__fy", "sheet__cycle__plan__name")
-        .annotate(count=Count("pk"), oldest=Min("created_at"))
-        .order_by("oldest")
+        .select_related("sheet__cycle__plan", "sheet__action", "sheet__node")
+        .order_by("created_at", "pk")
     )
+    by_sheet: dict[int, list[ResultRating]] = {}
+    for rating in pending:
+        by_sheet.setdefault(rating.sheet_id, []).append(rating)
     base = reverse("voices_staff:ratings")
-    return [
-        InboxItem(
-            kind=MODERATION,
-            title=row["sheet__subject"],
-            reason=_("公開前のコメント %(count)d件を確認し、掲載か非掲載を決めてください")
-            % {"count": row["count"]},
-            url=f"{base}?{urlencode({'sheet': row['sheet_id'], 'status': RatingStatus.PENDING})}",
-            since=timezone.localdate(row["oldest"]),
-            context=f"{row['sheet__cycle__plan__name']} "
-            f"{format_fiscal_year(row['sheet__cycle__fy'])}",
-            state=str(RatingStatus.PENDING.label),
+    items = []
+    for sheet_id, ratings in by_sheet.items():
+        sheet = ratings[0].sheet
+        query = urlencode({"sheet": sheet_id, "status": RatingStatus.PENDING})
+        items.append(
+            InboxItem(
+                kind=MODERATION,
+                title=str(sheet.subject),
+                reason=_("公開前のコメント %(count)d件を確認し、掲載か非掲載を決めてください")
+                % {"count": len(ratings)},
+                url=f"{base}?{query}",
+                since=timezone.localdate(ratings[0].created_at),
+                context=f"{sheet.cycle.plan.name} {format_fiscal_year(sheet.cycle.fy)}",
+                state=str(RatingStatus.PENDING.label),
+            )
         )
-        for row in pending
-    ]
+    return items

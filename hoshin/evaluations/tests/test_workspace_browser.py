@@ -249,7 +249,7 @@ def test_tasks_and_sheet_pages_pass_axe_wcag21_aa(new_page, live_server, width, 
     log_in(page, live_server.url, "editor")
     failures = []
     for name, url in (
-        ("tasks", reverse("evaluations:tasks")),
+        ("tasks", reverse("backoffice:tasks")),
         ("sheet-edit", reverse("evaluations:sheet", args=[hazard.pk])),
         ("sheet-list", reverse("evaluations:sheets")),
     ):
