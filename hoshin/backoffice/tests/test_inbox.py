@@ -142,7 +142,9 @@ def test_a_later_app_adds_its_items_by_registering(client, monkeypatch):
         inbox.InboxKind(
             "committee",
             "外部評価",
-            lambda *, user, today: [InboxItem("committee", "ヒアリング資料", "委員として確認", "/x/")],
+            lambda *, user, today: [
+                InboxItem("committee", "ヒアリング資料", "委員として確認", "/x/")
+            ],
         ),
     )
     staff = h.make_staff()
