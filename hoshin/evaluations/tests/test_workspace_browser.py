@@ -92,7 +92,9 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
 
     # -- the department's editor: My tasks → the hazard-map sheet → fill it ---------------
     log_in(page, base, "editor")
-    page.get_by_role("link", name="マイタスク").click()
+    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
+        "link", name="マイタスク"
+    ).click()
     assert page.get_by_role("heading", level=1).inner_text() == "マイタスク"
     task = page.locator(".inbox-item", has_text="ハザードマップ")
     assert "あと" in task.inner_text() and "提出してください" in task.inner_text()
@@ -177,7 +179,9 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
 
     # -- its head approves ----------------------------------------------------------------
     log_in(page, base, "head")
-    page.get_by_role("link", name="マイタスク").click()
+    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
+        "link", name="マイタスク"
+    ).click()
     approve = page.locator(".inbox-item", has_text="一次評価")
     approve.get_by_role("link", name="ハザードマップを周知する。").click()
     assert "浸水想定区域の住民" in page.locator("#purpose").inner_text()
@@ -187,7 +191,9 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
 
     # -- the planning office sends the drill sheet back, finalizes and publishes the map ------
     log_in(page, base, "planner")
-    page.get_by_role("link", name="マイタスク").click()
+    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
+        "link", name="マイタスク"
+    ).click()
     review = page.locator(".inbox-item", has_text="二次評価")
     assert review.get_by_role("link").count() == 2
     screenshot(page, "workspace-tasks-planner")
@@ -200,7 +206,9 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
         sheet=drill, to_stage=Stage.RETURNED, comment="成果指標を設定してください。"
     ).exists()
 
-    page.get_by_role("link", name="マイタスク").click()
+    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
+        "link", name="マイタスク"
+    ).click()
     review.get_by_role("link", name="ハザードマップを周知する。").click()
     move(page, "finalize", review="周知の成果が出ている。外国語版の作成を進めること。")
     move(page, "publish")
