@@ -176,7 +176,7 @@ HOSHIN_SEARCH_QUEUE_ACTIONS = env_int("HOSHIN_SEARCH_QUEUE_ACTIONS", 500)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "backoffice:login"
-LOGIN_REDIRECT_URL = "backoffice:home"
+LOGIN_REDIRECT_URL = "backoffice:tasks"  # each role lands on its inbox (issue 11)
 LOGOUT_REDIRECT_URL = "portal:home"
 
 AUTH_PASSWORD_VALIDATORS = [

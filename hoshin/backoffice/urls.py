@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from hoshin.backoffice import views, views_audit
+from hoshin.backoffice import views, views_audit, views_inbox
 
 app_name = "backoffice"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("tasks/", views_inbox.inbox, name="tasks"),
     path("plans/import/", views.plan_import, name="plan_import"),
     path("plans/import/<int:import_id>/", views.plan_import_preview, name="plan_import_preview"),
     path(

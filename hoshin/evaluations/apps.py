@@ -8,6 +8,8 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("行政評価")
 
     def ready(self) -> None:
-        from hoshin.evaluations import signals
+        from hoshin.evaluations import inbox, signals
+        from hoshin.org.inbox import register_inbox_provider
 
         signals.connect()
+        register_inbox_provider(inbox.KIND, inbox.LABEL, inbox.sheet_inbox_items)

@@ -18,7 +18,6 @@ app_name = "evaluations"
 
 urlpatterns = [
     # The department workspace: task list, sheets, saving and the workflow.
-    path("tasks/", workspace.tasks, name="tasks"),
     path("sheets/", workspace.sheet_list, name="sheets"),
     path("sheets/<int:sheet_id>/", workspace_sheet.sheet_detail, name="sheet"),
     path("sheets/<int:sheet_id>/save/", workspace_sheet.sheet_save, name="sheet_save"),

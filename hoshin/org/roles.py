@@ -12,6 +12,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoshin.org.models import Department, Role, RoleAssignment, User
 from hoshin.org.selectors import department_units
@@ -91,9 +94,26 @@ def login_required_staff(view: View) -> View:
     return wrapper
 
 
-def role_required(predicate: Callable[..., bool]) -> Callable[[View], View]:
-    """Signed-in staff for whom ``predicate(user=...)`` holds; other staff get 403 and anonymous
-    visitors the login page."""
+# Who holds each predicate, in words: the 403 page names the role that may open a page, so
+# nobody is told to ask themselves for access.
+ROLE_HOLDERS: dict[Callable[..., bool], str | Promise] = {
+    is_admin: gettext_lazy("システム管理者"),
+    is_planning_office: gettext_lazy("企画担当とシステム管理者"),
+    is_public_hearing_office: gettext_lazy("広聴担当とシステム管理者"),
+    is_mayor_office: gettext_lazy("市長公室"),
+}
+
+
+def role_required(
+    predicate: Callable[..., bool], *, holders: str | Promise | None = None
+) -> Callable[[View], View]:
+    """Signed-in staff for whom ``predicate(user=...)`` holds; other staff get 403 naming who may
+    (``holders``, else ``ROLE_HOLDERS``) and anonymous visitors the login page.
+
+    The view keeps the predicate as ``allowed_for`` (decorators built with ``functools.wraps``
+    carry it outwards), so a menu asks the view itself whether to show its link
+    (:func:`view_allows`) instead of repeating the rule."""
+    who = holders or ROLE_HOLDERS.get(predicate)
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -101,12 +121,24 @@ def role_required(predicate: Callable[..., bool]) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not predicate(user=request.user):
+                if who:
+                    raise PermissionDenied(_("この画面は%(who)sが使います。") % {"who": who})
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapper.allowed_for = predicate
         return wrapper
 
     return decorator
+
+
+def view_allows(view: View, *, user: User) -> bool:
+    """Whether ``user`` may open ``view``: signed in, and the view's role predicate, if it has one
+    (:func:`role_required`), holds."""
+    if not user.is_authenticated:
+        return False
+    predicate = getattr(view, "allowed_for", None)
+    return predicate is None or predicate(user=user)
 
 
 planning_office_required = role_required(is_planning_office)

@@ -6,6 +6,7 @@ while the anonymous record and the statistics stay.
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -162,6 +163,21 @@ class CitizenVoice(models.Model):
         """The city still owes the writer something (see VoiceStatus.open)."""
         return self.status in VoiceStatus.open()
 
+    @property
+    def staff_status_label(self) -> str:
+        """The state as staff need it: while a reply is in approval, whose approval it waits for
+        (市長公室の承認待ち …) rather than 回答作成中. The one rule for the staff list, the letter
+        page and the inbox; citizens keep the plain status."""
+        if self.is_open:
+            try:
+                stage = self.reply.stage
+            except ObjectDoesNotExist:
+                stage = None
+            label = REPLY_WAITING_LABELS.get(stage)
+            if label:
+                return str(label)
+        return self.get_status_display()
+
 
 def format_receipt_number(fy: int, number: int) -> str:
     """``2026-0042``: the fiscal year and a number without gaps within it."""
@@ -238,6 +254,15 @@ class ReplyStage(models.TextChoices):
     OFFICE_APPROVED = "office_approved", _("市長決裁待ち")
     APPROVED = "approved", _("送付待ち")
     SENT = "sent", _("送付済み")
+
+
+# What a voice with a reply in approval is waiting for (CitizenVoice.staff_status_label).
+REPLY_WAITING_LABELS = {
+    ReplyStage.SUBMITTED: _("所属長の承認待ち"),
+    ReplyStage.DEPARTMENT_APPROVED: _("広聴担当の確認待ち"),
+    ReplyStage.OFFICE_APPROVED: _("市長公室の承認待ち"),
+    ReplyStage.APPROVED: _("広聴担当の送付待ち"),
+}
 
 
 class VoiceReply(models.Model):

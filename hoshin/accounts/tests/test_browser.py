@@ -36,14 +36,14 @@ def test_set_up_sign_in_with_a_code_and_the_lockout_page(new_page, live_server, 
     page = new_page()
     TOTPDevice.objects.filter(user__username="hearing").delete()
     browser_sign_in(page, live_server.url, "hearing")  # set-up, recovery codes, continue
-    assert page.url.endswith("/staff/")
+    assert page.url.endswith("/staff/tasks/")  # every role lands on its inbox
     page.goto(live_server.url + "/staff/account/")
     failures += axe.findings(page, "security")
     with page.expect_navigation():
         page.get_by_role("button", name="ログアウト").click()
 
     browser_sign_in(page, live_server.url, "hearing")  # now with a code
-    assert page.url.endswith("/staff/")
+    assert page.url.endswith("/staff/tasks/")  # every role lands on its inbox
     with page.expect_navigation():
         page.get_by_role("button", name="ログアウト").click()
 

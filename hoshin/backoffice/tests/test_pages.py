@@ -16,7 +16,7 @@ def test_login_page_and_login(client, planner):
     assert '<label for="id_username">' in text and '<label for="id_password">' in text
     response = client.post(reverse("backoffice:login"), {"username": "planner", "password": "pw"})
     assert response.status_code == 302
-    assert response.url == reverse("backoffice:home")
+    assert response.url == reverse("backoffice:tasks")  # every role lands on its inbox
 
 
 def test_wrong_password_is_explained(client, planner):

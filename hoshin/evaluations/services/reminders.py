@@ -152,7 +152,7 @@ def reminder_message(
         "digest": digest,
         "today": today,
         "today_label": format_date(today),
-        "tasks_url": absolute_url(reverse("evaluations:tasks")),
+        "tasks_url": absolute_url(reverse("backoffice:tasks")),
         "city_name": settings.HOSHIN_CITY_NAME,
     }
     return render_email("evaluations/email/reminder", context, digest.user.email, html=True)

@@ -130,8 +130,8 @@ def test_readers_have_no_tasks(client, role):
     open_year(world)
     assert tasks_for(user=getattr(world, role), today=TODAY) == []
     client.force_login(getattr(world, role))
-    page = client.get(reverse("evaluations:tasks")).content.decode()
-    assert "あなたの対応を待っている評価シートはありません" in page
+    page = client.get(reverse("backoffice:tasks")).content.decode()
+    assert "あなたの対応を待っているものはありません" in page
 
 
 def test_tasks_page_shows_due_dates_days_and_counts(client):
@@ -140,11 +140,11 @@ def test_tasks_page_shows_due_dates_days_and_counts(client):
     today = timezone.localdate()
     EvaluationCycle.objects.filter(pk=cycle.pk).update(submit_due=today - datetime.timedelta(2))
     client.force_login(world.editor)
-    response = client.get(reverse("evaluations:tasks"))
+    response = client.get(reverse("backoffice:tasks"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "作成・修正するシート" in page and "2件" in page and "うち期限超過 2件" in page
-    assert "2日超過" in page
+    assert "評価シート <strong>2件</strong>" in page and "期限超過 2件" in page
+    assert "2日超過" in page and "担当者として入力し、提出してください" in page
     assert "令和7年度（2025年度）" in page and "評価テスト計画" in page
     assert page.index("ハザードマップを周知する。") < page.index("防災訓練の予算を確保する。")
     assert sheet_url("sheet", sheet_of(cycle, world.bousai_action)) in page
@@ -152,7 +152,7 @@ def test_tasks_page_shows_due_dates_days_and_counts(client):
 
 
 def test_tasks_need_a_login(client):
-    response = client.get(reverse("evaluations:tasks"))
+    response = client.get(reverse("backoffice:tasks"))
     assert response.status_code == 302 and "/staff/login/" in response["Location"]
 
 

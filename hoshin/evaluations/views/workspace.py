@@ -1,4 +1,4 @@
-"""The staff workspace: My tasks, the sheet list, a sheet's history, comments and indicators.
+"""The staff workspace: the sheet list, a sheet's history, comments and indicators.
 
 The sheet page itself and its saves are in ``workspace_sheet``. Views are thin: load through
 ``selectors.access`` (404 for sheets the user may not see), call a service, redirect.
@@ -20,7 +20,6 @@ from hoshin.evaluations.forms.workspace import (
 )
 from hoshin.evaluations.selectors import access
 from hoshin.evaluations.selectors.history import revision_entries
-from hoshin.evaluations.selectors.tasks import tasks_for
 from hoshin.evaluations.services.comments import sheet_comment_add
 from hoshin.evaluations.services.errors import SheetConflictError, SheetValidationError
 from hoshin.evaluations.services.sheets import indicator_add, indicator_remove
@@ -34,23 +33,6 @@ from hoshin.evaluations.views.workspace_sheet import (
 from hoshin.org.roles import login_required_staff
 
 PAGE_SIZE = 50
-
-
-@login_required_staff
-def tasks(request: HttpRequest) -> HttpResponse:
-    """The sheets waiting for me, grouped by what to do, overdue first."""
-    groups = tasks_for(user=request.user)
-    return render(
-        request,
-        "evaluations/workspace/tasks.html",
-        {
-            "groups": groups,
-            "total": sum(group.count for group in groups),
-            "overdue": sum(group.overdue for group in groups),
-            "crumbs": [(_("マイタスク"), reverse("evaluations:tasks"))],
-            "nav_section": "tasks",
-        },
-    )
 
 
 @login_required_staff

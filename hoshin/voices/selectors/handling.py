@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from hoshin.org.roles import is_public_hearing_office
 from hoshin.plans.models import Action
-from hoshin.voices.models import CitizenVoice, VoiceStatus
+from hoshin.voices.models import CitizenVoice, VoiceStatus, VoiceWriter
 from hoshin.voices.selectors.access import voices_visible_to
 from hoshin.voices.services.masking import CONTACT_KINDS, MaskResult, mask_for_writer
 
@@ -101,3 +102,21 @@ def department_text(*, voice: CitizenVoice, writer) -> tuple[MaskResult, MaskRes
         mask_for_writer(voice.subject, writer, kinds=CONTACT_KINDS),
         mask_for_writer(voice.body, writer, kinds=CONTACT_KINDS),
     )
+
+
+def with_display_subjects(voices, *, user) -> list[CitizenVoice]:
+    """The voices with ``display_subject``: as written for the office, else masked (access.py)."""
+    voices = list(voices)
+    office = is_public_hearing_office(user=user)
+    writers = (
+        {}
+        if office
+        else {w.voice_id: w for w in VoiceWriter.objects.filter(voice__in=[v.pk for v in voices])}
+    )
+    for voice in voices:
+        voice.display_subject = (
+            voice.subject
+            if office
+            else mask_for_writer(voice.subject, writers.get(voice.pk), kinds=CONTACT_KINDS).text
+        )
+    return voices

@@ -35,7 +35,6 @@ from hoshin.voices.models import (
     VoicePublication,
     VoiceReply,
     VoiceStatus,
-    VoiceWriter,
 )
 from hoshin.voices.selectors import handling as selectors
 from hoshin.voices.selectors.access import (
@@ -44,7 +43,7 @@ from hoshin.voices.selectors.access import (
     voice_access,
     voices_visible_to,
 )
-from hoshin.voices.services.masking import CONTACT_KINDS, highlight_marks, mask_for_writer
+from hoshin.voices.services.masking import highlight_marks
 from hoshin.voices.services.replies import send_methods_for, transitions_available, writer_of
 
 PAGE_SIZE = 50
@@ -69,24 +68,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def with_display_subjects(voices, *, user) -> list[CitizenVoice]:
-    """The voices with ``display_subject``: as written for the office, else masked (access.py)."""
-    voices = list(voices)
-    office = is_public_hearing_office(user=user)
-    writers = (
-        {}
-        if office
-        else {w.voice_id: w for w in VoiceWriter.objects.filter(voice__in=[v.pk for v in voices])}
-    )
-    for voice in voices:
-        voice.display_subject = (
-            voice.subject
-            if office
-            else mask_for_writer(voice.subject, writers.get(voice.pk), kinds=CONTACT_KINDS).text
-        )
-    return voices
-
-
 @never_cache
 @login_required_staff
 def voice_list(request: HttpRequest) -> HttpResponse:
@@ -106,7 +87,7 @@ def voice_list(request: HttpRequest) -> HttpResponse:
     today = _today()
     voices = selectors.voices_for_list(user=request.user, filters=filters, today=today)
     page = Paginator(voices, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = with_display_subjects(page.object_list, user=request.user)
+    page.object_list = selectors.with_display_subjects(page.object_list, user=request.user)
     query = request.GET.copy()
     query.pop("page", None)
     waiting = replies_waiting_for(user=request.user).count()
@@ -138,15 +119,15 @@ def voice_overdue(request: HttpRequest) -> HttpResponse:
         .select_related("voice__lead_department")
         .order_by("voice__reply_due", "voice__fy", "voice__number")
     )
-    with_display_subjects([reply.voice for reply in waiting], user=request.user)
+    selectors.with_display_subjects([reply.voice for reply in waiting], user=request.user)
     return render(
         request,
         "voices/staff/overdue.html",
         {
-            "overdue": with_display_subjects(
+            "overdue": selectors.with_display_subjects(
                 selectors.voices_overdue(user=request.user, today=today), user=request.user
             ),
-            "due_soon": with_display_subjects(
+            "due_soon": selectors.with_display_subjects(
                 selectors.voices_due_soon(
                     user=request.user, today=today, days=settings.HOSHIN_REMINDER_DAYS_BEFORE
                 ),

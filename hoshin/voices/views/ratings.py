@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -211,7 +212,9 @@ def rating_thanks(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 
 # Planning office, public-hearing office or administrator; other staff get 403.
-moderator_required = role_required(user_can_moderate_ratings)
+moderator_required = role_required(
+    user_can_moderate_ratings, holders=gettext_lazy("企画担当・広聴担当とシステム管理者")
+)
 
 
 def _int(value) -> int | None:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -37,7 +38,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Public-hearing office, planning office or administrator; other staff get 403.
-stats_viewer_required = role_required(user_can_view_voice_stats)
+stats_viewer_required = role_required(
+    user_can_view_voice_stats, holders=gettext_lazy("広聴担当・企画担当とシステム管理者")
+)
 
 
 def _period(request: HttpRequest, today: datetime.date) -> tuple[PeriodForm, Period]:
