@@ -148,8 +148,10 @@ class SheetCosts:
         for column in self.columns.values():
             if not column.person_years:
                 continue
-            key = (column.unit_cost, column.unit_cost_fy, column.own_unit_cost)
-            groups.setdefault(key, []).append(column_label(column.kind, self.sheet_fy))
+            # A missing unit cost is named by the column's own year.
+            year = column.fy if column.unit_cost is None else column.unit_cost_fy
+            key = (column.unit_cost, year, column.own_unit_cost)
+            groups.setdefault(key, []).append(COLUMN_NAMES[column.kind]())
         parts = []
         for (unit, fy, own), labels in groups.items():
             where = "・".join(labels)
@@ -158,18 +160,28 @@ class SheetCosts:
             elif unit is None:
                 text = _("%(columns)s：%(year)sの人件費単価が未設定のため算出できません")
             else:
-                text = _("%(columns)s：%(amount)s千円（%(year)s）")
+                text = _("%(columns)s：%(amount)s千円（%(year)sの単価）")
             parts.append(
                 text
                 % {
                     "columns": where,
                     "amount": format_amount(unit),
-                    "year": format_fiscal_year(fy if fy is not None else self.sheet_fy),
+                    "year": format_fiscal_year(fy) if fy is not None else "",
                 }
             )
         if not parts:
             return ""
         return _("人件費＝人工 × 人件費単価。%(parts)s。") % {"parts": "、".join(parts)}
+
+
+# Short names of the columns for the note: the staff page heads its columns this way, the public
+# table by year (``column_label``); the note names the unit cost's year itself.
+COLUMN_NAMES = {
+    PREVIOUS_ACTUAL: lambda: _("前年度決算"),
+    CostKind.BUDGET: lambda: _("当年度予算"),
+    CostKind.ACTUAL: lambda: _("当年度決算"),
+    CostKind.NEXT_BUDGET: lambda: _("次年度予算"),
+}
 
 
 def column_label(kind: str, sheet_fy: int) -> str:

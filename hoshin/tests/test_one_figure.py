@@ -226,16 +226,13 @@ def test_staff_sheet_page_shows_the_figures_and_names_the_unit_costs_it_used(cli
     note = re.search(r'<p class="hint">([^<]*人件費単価[^<]*)</p>', html).group(1)
     assert "8,000千円" in note and "2025" in note
     assert "8,100千円" in note and "2026" in note
-    assert ">66.7%<" in html.replace(" ", "") or PROGRESS_TEXT in html
-    assert ACHIEVEMENT_TEXT in html
+    assert PROGRESS_TEXT in html and ACHIEVEMENT_TEXT in html
 
     b = client.get(reverse("evaluations:sheet", args=[figures.b_2025.pk])).content.decode()
     outputs = dict(re.findall(r'<output id="([\w-]+)">([^<]*)</output>', b))
-    for kind, (project, staff, total) in B_2025.items():
-        assert (outputs[f"c-cost-{kind}-staff"], outputs[f"c-cost-{kind}-total"]) == (
-            amount(staff),
-            amount(total),
-        ), kind
+    for kind, values in B_2025.items():
+        got = tuple(outputs[f"c-cost-{kind}-{what}"] for what in ("project", "staff", "total"))
+        assert got == tuple(amount(v) for v in values), kind
     note = re.search(r'<p class="hint">([^<]*人件費単価[^<]*)</p>', b).group(1)
     assert "9,000千円" in note
 
