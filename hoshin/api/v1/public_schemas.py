@@ -102,7 +102,9 @@ class CostColumnOut(Schema):
     person_years: Decimal = Field(description="人工（人）")
     staff_cost: Decimal | None = Field(description="人件費（千円）")
     total_cost: Decimal | None = Field(description="総コスト（千円）")
-    unit_cost: Decimal | None = Field(description="単位コスト（千円）")
+    unit_cost: Decimal | None = Field(
+        description="単位コスト（千円、0.01千円単位）：決算の総コスト÷単位コストの基準とする指標の実績値"
+    )
     funding: dict[str, Decimal] = Field(description="財源内訳（千円）")
 
 
