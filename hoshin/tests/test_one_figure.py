@@ -26,6 +26,7 @@ from hoshin.evaluations.models import CostLine, EvaluationSheet, StaffUnitCost, 
 from hoshin.evaluations.services.sheets import indicator_add
 from hoshin.evaluations.tests.factories import World, make_world, open_year, sheet_of
 from hoshin.evaluations.tests.stage_helpers import advance, fill, people
+from hoshin.lib.numbers import format_amount, format_quantity
 
 pytestmark = pytest.mark.django_db
 
@@ -372,3 +373,42 @@ def test_save_as_you_go_recomputes_with_the_same_rule(client, figures):
     computed = response.json()["computed"]
     assert computed["c-cost-next_budget-staff"] == "8,100"
     assert computed["c-cost-next_budget-total"] == "8,200"
+
+
+# ---- the whole demo (sheet 80 of `make demo` was the reported case)
+
+
+@shared_data
+def demo_plan():
+    from hoshin.evaluations.tests.test_demo_data import seeded_demo
+
+    return seeded_demo.shared_builder()
+
+
+def test_every_published_demo_sheet_shows_the_staff_figures_to_citizens(demo_plan):
+    """Staff page (save-as-you-go ids) and public cost table agree for every demo sheet."""
+    from hoshin.evaluations.selectors.public import action_results_public
+    from hoshin.evaluations.views.workspace_costs import cost_computed
+    from hoshin.evaluations.views.workspace_data import SheetData
+
+    sheets = EvaluationSheet.objects.published().filter(cycle__plan=demo_plan, action__isnull=False)
+    compared = 0
+    for sheet in sheets.select_related("cycle", "action"):
+        staff = cost_computed(SheetData.load(sheet))
+        public = next(
+            s for s in action_results_public(action=sheet.action).sheets if s.fy == sheet.cycle.fy
+        )
+        if public.cost is None:
+            continue
+        shown = {column.fy: column for column in public.cost.columns}
+        for kind, offset in (("budget", 0), ("actual", 0), ("next_budget", 1)):
+            matching = [c for c in public.cost.columns if c.fy == sheet.cycle.fy + offset]
+            column = matching[0] if kind == "budget" or offset else matching[-1]
+            got = (staff[f"c-cost-{kind}-staff"], staff[f"c-cost-{kind}-total"])
+            expected = (format_amount(column.staff_cost), format_amount(column.total_cost))
+            assert got == expected, (sheet.pk, kind)
+        actual_unit = shown[sheet.cycle.fy].unit_cost
+        if actual_unit is not None:
+            assert staff["c-unit-cost"] == format_quantity(actual_unit), sheet.pk
+        compared += 1
+    assert compared > 50
