@@ -8,12 +8,11 @@ portal only as grade, direction and progress grade on the department page, so th
 columns stay empty and their indicators, costs and effects are not published.
 """
 
-from decimal import Decimal
-
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.evaluations import figures
 from hoshin.evaluations.models import (
     CostKind,
     CostLine,
@@ -28,7 +27,6 @@ from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.opendata.base import Column, Dataset, check_scale_code
 from hoshin.opendata.plan_datasets import PLAN_ID, URL, _url
 
-RATE_PLACES = Decimal("0.0001")
 SHEET_FILTERS = ("plan", "fy", "department", "grade", "direction")
 
 
@@ -50,10 +48,6 @@ def _scale_name(sheet, scale: str, code: str) -> str:
     """A label column's words: 概ね順調 for grade B, never the code again (its own column)."""
     value = scale_value(sheet, scale, code)
     return value.name if value else ""
-
-
-def _rate(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(RATE_PLACES)
 
 
 class SheetBasedDataset(Dataset):
@@ -178,8 +172,8 @@ class IndicatorsDataset(SheetBasedDataset):
             "baseline": indicator.baseline,
             "target": indicator.target,
             "actual": indicator.actual,
-            "progress_rate": _rate(indicator.progress_rate),
-            "achievement_rate": _rate(indicator.achievement_rate),
+            "progress_rate": figures.data_rate(indicator.progress_rate),
+            "achievement_rate": figures.data_rate(indicator.achievement_rate),
             "target_met": indicator.target_met,
         }
 
@@ -204,23 +198,25 @@ class CostsDataset(SheetBasedDataset):
 
     def row(self, line, context):
         fy = line.sheet.cycle.fy
-        # As the portal does: staff cost uses the unit cost of the sheet's own year.
-        staff = line.staff_cost(context["unit_costs"].get(fy))
+        # The same figures as the portal's cost table: one computation (evaluations.figures).
+        column = figures.cost_figures(
+            line, kind=line.kind, sheet_fy=fy, unit_costs=context["unit_costs"]
+        )
         return {
             "cost_line_id": line.pk,
             **_sheet_ids(line.sheet, fy),
             "kind": line.kind,
             "kind_label": _label(CostKind, line.kind),
-            "cost_fy": fy + 1 if line.kind == CostKind.NEXT_BUDGET else fy,
+            "cost_fy": column.fy,
             "national": line.national,
             "prefectural": line.prefectural,
             "municipal_bonds": line.municipal_bonds,
             "other": line.other,
             "general": line.general,
-            "project_cost": line.project_cost,
-            "person_years": line.person_years,
-            "staff_cost": staff,
-            "total_cost": None if staff is None else line.project_cost + staff,
+            "project_cost": column.project_cost,
+            "person_years": column.person_years,
+            "staff_cost": column.staff_cost,
+            "total_cost": column.total_cost,
         }
 
 
@@ -451,7 +447,10 @@ COSTS = CostsDataset(
         _money(
             "staff_cost",
             _("人件費"),
-            _("人工×その年度の人件費単価。千円。単価が未設定の年度は空。"),
+            _(
+                "人工×人件費単価（行に単価の指定があればそれ、なければ会計年度の単価。"
+                "次年度予算は翌年度の単価が未設定なら当年度の単価）。千円。単価が分からなければ空。"
+            ),
         ),
         _money("total_cost", _("総コスト"), _("事業費＋人件費。千円。")),
     ),

@@ -8,18 +8,17 @@ Staff workbooks read what ``sheets_visible_to`` lets the user open, plus publish
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from hoshin.evaluations import figures
 from hoshin.evaluations.models import (
     CostLine,
     EvaluationCycle,
     EvaluationSheet,
     EvaluationTemplate,
     Indicator,
-    StaffUnitCost,
 )
 from hoshin.evaluations.selectors import public
 from hoshin.evaluations.selectors.access import sheets_visible_to
@@ -232,7 +231,7 @@ def annual_sheets_public(*, annual: AnnualPlan) -> Iterator[SheetReport]:
     year's published actual in the cost table, as the action page shows it.
     """
     plan, fy = annual.plan, annual.fy
-    unit_costs = dict(StaffUnitCost.objects.filter(fy__in=(fy - 1, fy)).values_list("fy", "amount"))
+    unit_costs = figures.unit_costs_around([fy])
     nodes = {node.pk: node for node in plan.nodes.all()}
     for node in nodes.values():
         node.plan = plan
@@ -389,11 +388,6 @@ def tree_order(*, plan: Plan) -> dict[tuple[str, int], int]:
     for root in plan_selectors.plan_tree(plan=plan):
         walk(root)
     return order
-
-
-def unit_costs_for(fy: int) -> dict[int, Decimal]:
-    """The staff unit cost (千円 per person-year) of ``fy``, when set."""
-    return dict(StaffUnitCost.objects.filter(fy=fy).values_list("fy", "amount"))
 
 
 def stage_counts(sheets: QuerySet[EvaluationSheet]) -> dict[str, int]:

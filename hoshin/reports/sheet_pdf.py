@@ -139,7 +139,8 @@ def _cost(document: JapaneseDocument, sheet) -> list:
         header_cols=1,
         right_cols=range(1, len(cost.columns) + 1),
     )
-    hint = _("人件費＝人工（職員の従事量）×その年度の人件費単価。総コスト＝事業費＋人件費。")
+    # The unit cost and year each column used (evaluations.figures), as on the action page.
+    hint = cost.unit_cost_note + _("総コスト＝事業費＋人件費。")
     if cost.missing_unit_cost:
         hint += _("人件費単価が未設定のため、人件費と総コストを算出できない欄があります（－）。")
     return _section(document, _("4 コスト（単位：千円）"), table, document.para(hint, "small"))

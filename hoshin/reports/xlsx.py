@@ -12,13 +12,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from hoshin.evaluations import figures
 from hoshin.evaluations.models import CostKind, EvaluationSheet, Stage
 from hoshin.evaluations.selectors.public import ScaleValue
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.lib.spreadsheets import xlsx_append, xlsx_put
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Plan
-from hoshin.reports.selectors import distribution, tree_order, unit_costs_for
+from hoshin.reports.selectors import distribution, tree_order
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HEADER_FONT = Font(bold=True)
@@ -160,7 +161,7 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
         sheets,
         key=lambda s: order.get(("action", s.action_id) if s.action_id else ("node", s.node_id), 0),
     )
-    unit_cost = unit_costs_for(fy).get(fy)
+    unit_costs = figures.unit_costs_around([fy])
     workbook = Workbook()
     summary = workbook.active
     summary.title = "集計"
@@ -185,7 +186,14 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
             sheet, "directions", sheet.future_direction
         )
         costs = {line.kind: line for line in sheet.costs.all()}
-        actual = costs.get(CostKind.ACTUAL)
+        actual_line = costs.get(CostKind.ACTUAL)
+        actual = (
+            None
+            if actual_line is None
+            else figures.cost_figures(
+                actual_line, kind=CostKind.ACTUAL, sheet_fy=fy, unit_costs=unit_costs
+            )
+        )
         rates = [i.progress_rate for i in sheet.indicators.all() if i.progress_rate is not None]
         effect = None
         if sheet.effect_savings is not None or sheet.effect_revenue is not None:
@@ -207,14 +215,14 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
                     f"／目標 {i.target if i.target is not None else '－'}{i.unit}"
                     for i in sheet.indicators.all()
                 ),
-                float(sum(rates) / len(rates)) if rates else None,
+                _number(figures.data_rate(sum(rates) / len(rates))) if rates else None,
                 *(
                     _number(costs[kind].project_cost) if kind in costs else None
                     for kind in (CostKind.BUDGET, CostKind.ACTUAL, CostKind.NEXT_BUDGET)
                 ),
                 _number(actual.person_years) if actual else None,
-                _number(actual.staff_cost(unit_cost)) if actual else None,
-                _number(actual.total_cost(unit_cost)) if actual else None,
+                _number(actual.staff_cost) if actual else None,
+                _number(actual.total_cost) if actual else None,
                 _number(effect),
                 sheet.published_at.date() if sheet.published_at else None,
             ],
@@ -237,8 +245,8 @@ def annual_workbook(*, plan: Plan, fy: int, sheets):
                     _number(indicator.baseline),
                     _number(indicator.target),
                     _number(indicator.actual),
-                    _number(indicator.progress_rate),
-                    _number(indicator.achievement_rate),
+                    _number(figures.data_rate(indicator.progress_rate)),
+                    _number(figures.data_rate(indicator.achievement_rate)),
                 ],
             )
             row = indicators.max_row

@@ -15,6 +15,7 @@ from hoshin.api.errors import ApiNotFound
 from hoshin.api.schemas import ErrorOut, ObjectId
 from hoshin.api.v1.public_schemas import ActionOut, PlanOut, PublicSheetOut
 from hoshin.changes.page_cache import public_page
+from hoshin.evaluations import figures
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors import public as public_results
 from hoshin.lib.fiscal import format_fiscal_year
@@ -95,9 +96,18 @@ def plan_detail(request: HttpRequest, plan_id: ObjectId):
     }
 
 
+def _rates(row: dict) -> dict:
+    """Rates as the open-data files give them: a ratio (1 = 100%) to four places."""
+    return {
+        key: figures.data_rate(value) if key in ("progress_rate", "achievement_rate") else value
+        for key, value in row.items()
+    }
+
+
 def _sheet_document(sheet: EvaluationSheet, document: dict) -> dict:
     """A PublicSheet as a dict (official fields only) with the ids that link it to the API."""
     document = dict(document)
+    document["indicators"] = [_rates(indicator) for indicator in document["indicators"]]
     cost = document.pop("cost")
     document["cost"] = (
         None
@@ -145,7 +155,10 @@ def action_detail(request: HttpRequest, action_id: ObjectId):
             for item in results.sheets
             if item.fy in sheets
         ],
-        "series": [asdict(series) for series in results.series],
+        "series": [
+            {**item, "points": [_rates(point) for point in item["points"]]}
+            for item in (asdict(series) for series in results.series)
+        ],
     }
 
 

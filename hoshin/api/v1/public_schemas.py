@@ -69,6 +69,16 @@ class PlanOut(Schema):
     nodes: list[NodeOut] = Field(description="計画の体系（木構造）")
 
 
+# As the open-data indicators dataset documents them (hoshin.evaluations.figures.data_rate).
+PROGRESS_RATE = (
+    "進捗率：（実績値－基準値）÷（目標値－基準値）。比率で 1 が 100%。小数第4位まで。"
+    "算出できない場合は null（note に理由）。"
+)
+ACHIEVEMENT_RATE = (
+    "達成率：実績値÷目標値（低いほど良い指標は目標値÷実績値）。比率で 1 が 100%。小数第4位まで。"
+)
+
+
 class IndicatorOut(Schema):
     name: str
     unit: str
@@ -79,8 +89,8 @@ class IndicatorOut(Schema):
     baseline: Decimal | None
     target: Decimal | None
     actual: Decimal | None
-    progress_rate: Decimal | None = Field(description="進捗率 (%)")
-    achievement_rate: Decimal | None = Field(description="達成率 (%)")
+    progress_rate: Decimal | None = Field(description=PROGRESS_RATE)
+    achievement_rate: Decimal | None = Field(description=ACHIEVEMENT_RATE)
     target_met: bool | None
     note: str = Field(description="率を示せない理由（維持目標、実績なし など）")
 
@@ -92,7 +102,9 @@ class CostColumnOut(Schema):
     person_years: Decimal = Field(description="人工（人）")
     staff_cost: Decimal | None = Field(description="人件費（千円）")
     total_cost: Decimal | None = Field(description="総コスト（千円）")
-    unit_cost: Decimal | None = Field(description="単位コスト（千円）")
+    unit_cost: Decimal | None = Field(
+        description="単位コスト（千円、0.01千円単位）：決算の総コスト÷単位コストの基準とする指標の実績値"
+    )
     funding: dict[str, Decimal] = Field(description="財源内訳（千円）")
 
 
@@ -142,7 +154,7 @@ class SeriesPointOut(Schema):
     baseline: Decimal | None
     target: Decimal | None
     actual: Decimal | None
-    achievement_rate: Decimal | None
+    achievement_rate: Decimal | None = Field(description=ACHIEVEMENT_RATE)
     note: str
 
 

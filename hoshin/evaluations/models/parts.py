@@ -150,11 +150,4 @@ class CostLine(models.Model):
     def project_cost(self) -> Decimal:
         return sum((getattr(self, name) for name in self.FUNDING_FIELDS), Decimal(0))
 
-    def staff_cost(self, unit_cost: Decimal | None) -> Decimal | None:
-        """人件費 = person-years × the unit cost (this line's own, else the year's)."""
-        cost = self.staff_unit_cost if self.staff_unit_cost is not None else unit_cost
-        return None if cost is None else (self.person_years * cost).quantize(Decimal(1))
-
-    def total_cost(self, unit_cost: Decimal | None) -> Decimal | None:
-        staff = self.staff_cost(unit_cost)
-        return None if staff is None else self.project_cost + staff
+    # 人件費 and 総コスト depend on the column and the unit costs: hoshin.evaluations.figures.

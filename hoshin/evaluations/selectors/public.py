@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from hoshin.evaluations import defaults
+from hoshin.evaluations import defaults, figures
 from hoshin.evaluations.models import (
     CostLine,
     DeliveryMethod,
@@ -29,7 +29,6 @@ from hoshin.evaluations.models import (
     EvaluationSheet,
     Indicator,
     IndicatorKind,
-    StaffUnitCost,
 )
 from hoshin.evaluations.selectors.public_costs import CostTable, cost_table
 from hoshin.lib.fiscal import format_fiscal_year
@@ -286,11 +285,7 @@ def action_results_public(*, action: Action) -> ActionResults:
     if not sheets:
         return ActionResults(sheets=[], series=[])
     fys = {sheet.cycle.fy for sheet in sheets}
-    unit_costs = dict(
-        StaffUnitCost.objects.filter(fy__in=fys | {fy - 1 for fy in fys}).values_list(
-            "fy", "amount"
-        )
-    )
+    unit_costs = figures.unit_costs_around(fys)
     by_fy = {sheet.cycle.fy: sheet for sheet in sheets}
     public = [
         public_sheet(sheet, previous=by_fy.get(sheet.cycle.fy - 1), unit_costs=unit_costs)

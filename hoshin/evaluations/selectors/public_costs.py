@@ -1,14 +1,15 @@
 """The cost table of a published sheet (action page, PDF sheet, API): columns per year and kind.
 
 Callers pass published sheets only (``public.sheets_published``); this module reads no sheet of
-its own, only the cost lines already loaded with them.
+its own, only the cost lines already loaded with them. The numbers come from
+``hoshin.evaluations.figures``; this module lays them out as the public table.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from hoshin.evaluations import figures
 from hoshin.evaluations.models import CostKind, CostLine, EvaluationSheet, Indicator
-from hoshin.lib.fiscal import format_fiscal_year
 
 
 @dataclass
@@ -36,31 +37,23 @@ class CostTable:
     rows: list[CostRow]
     unit_cost_label: str = ""
     missing_unit_cost: bool = False  # a staff cost could not be computed
+    unit_cost_note: str = ""  # which unit cost each column used (figures.SheetCosts)
 
 
-# Columns of the cost table: the kind of line and the fiscal year it is about, relative to
-# the sheet's year. Staff cost always uses the unit cost of the sheet's own year, as the
-# dashboard does, so one sheet's columns are comparable.
-COST_COLUMNS = (
-    (CostKind.BUDGET, 0, "予算"),
-    (CostKind.ACTUAL, 0, "決算"),
-    (CostKind.NEXT_BUDGET, 1, "予算（見込）"),
-)
 FUNDING_LABELS = [
     (name, str(CostLine._meta.get_field(name).verbose_name)) for name in CostLine.FUNDING_FIELDS
 ]
 
 
-def _cost_column(line: CostLine, *, label: str, fy: int, unit_cost: Decimal | None) -> CostColumn:
-    staff = line.staff_cost(unit_cost)
+def _column(figures_: figures.CostFigures, sheet_fy: int) -> CostColumn:
     return CostColumn(
-        label=label,
-        fy=fy,
-        project_cost=line.project_cost,
-        person_years=line.person_years,
-        staff_cost=staff,
-        total_cost=None if staff is None else line.project_cost + staff,
-        funding={name: getattr(line, name) for name in CostLine.FUNDING_FIELDS},
+        label=figures.column_label(figures_.kind, sheet_fy),
+        fy=figures_.fy,
+        project_cost=figures_.project_cost,
+        person_years=figures_.person_years,
+        staff_cost=figures_.staff_cost,
+        total_cost=figures_.total_cost,
+        funding=figures_.funding,
     )
 
 
@@ -72,58 +65,41 @@ def cost_table(
     indicators: list[Indicator],
 ) -> CostTable | None:
     """The cost block of a published sheet as printed: last year's actual, this year's budget and
-    actual, next year's budget; None when the sheet has no cost at all."""
+    actual, next year's budget; None when the sheet has no cost at all. ``unit_costs`` by year,
+    each year's neighbours included (``figures.unit_costs_around``)."""
     fy = sheet.cycle.fy
-    lines = {line.kind: line for line in sheet.costs.all()}
-    columns: list[CostColumn] = []
-    if previous is not None:
-        last = {line.kind: line for line in previous.costs.all()}.get(CostKind.ACTUAL)
-        if last is not None:
-            columns.append(
-                _cost_column(
-                    last,
-                    label=f"{format_fiscal_year(fy - 1, western=False)} 決算",
-                    fy=fy - 1,
-                    unit_cost=unit_costs.get(fy - 1),
-                )
-            )
-    actual_column = None
-    for kind, offset, suffix in COST_COLUMNS:
-        line = lines.get(kind)
-        if line is None:
-            continue
-        column = _cost_column(
-            line,
-            label=f"{format_fiscal_year(fy + offset, western=False)} {suffix}",
-            fy=fy + offset,
-            unit_cost=unit_costs.get(fy),
-        )
-        columns.append(column)
-        if kind == CostKind.ACTUAL:
-            actual_column = column
-    if not any(c.project_cost or c.person_years for c in columns):
+    costs = figures.sheet_costs(
+        sheet_fy=fy,
+        lines={line.kind: line for line in sheet.costs.all()},
+        previous_lines=None
+        if previous is None
+        else {line.kind: line for line in previous.costs.all()},
+        unit_costs=unit_costs,
+        indicators=indicators,
+        output_id=sheet.unit_cost_indicator_id,
+    )
+    columns = {kind: _column(column, fy) for kind, column in costs.columns.items()}
+    if not any(c.project_cost or c.person_years for c in columns.values()):
         return None
     unit_label = ""
-    # 単位コスト: the year's total cost ÷ the chosen output indicator's actual (its own sheet's).
-    output = next((i for i in indicators if i.pk == sheet.unit_cost_indicator_id), None)
-    if output is not None and actual_column is not None:
+    output = costs.output
+    if output is not None and CostKind.ACTUAL in columns:
         unit_label = f"単位コスト（{output.name} 1{output.unit or '単位'}あたり・千円）"
-        if actual_column.total_cost is not None and output.actual:
-            actual_column.unit_cost = (actual_column.total_cost / output.actual).quantize(
-                Decimal("0.1")
-            )
+        columns[CostKind.ACTUAL].unit_cost = costs.unit_cost
+    ordered = list(columns.values())
     rows = [
-        *(CostRow(label, [c.funding[name] for c in columns]) for name, label in FUNDING_LABELS),
-        CostRow("事業費 計", [c.project_cost for c in columns], "subtotal"),
-        CostRow("人工（人）", [c.person_years for c in columns], "years"),
-        CostRow("人件費", [c.staff_cost for c in columns]),
-        CostRow("総コスト（事業費＋人件費）", [c.total_cost for c in columns], "total"),
+        *(CostRow(label, [c.funding[name] for c in ordered]) for name, label in FUNDING_LABELS),
+        CostRow("事業費 計", [c.project_cost for c in ordered], "subtotal"),
+        CostRow("人工（人）", [c.person_years for c in ordered], "years"),
+        CostRow("人件費", [c.staff_cost for c in ordered]),
+        CostRow("総コスト（事業費＋人件費）", [c.total_cost for c in ordered], "total"),
     ]
     if unit_label:
-        rows.append(CostRow(unit_label, [c.unit_cost for c in columns], "unit"))
+        rows.append(CostRow(unit_label, [c.unit_cost for c in ordered], "unit"))
     return CostTable(
-        columns=columns,
+        columns=ordered,
         rows=rows,
         unit_cost_label=unit_label,
-        missing_unit_cost=any(c.staff_cost is None and c.person_years for c in columns),
+        missing_unit_cost=costs.missing_unit_cost,
+        unit_cost_note=costs.unit_cost_note(),
     )

@@ -329,9 +329,10 @@ def staff_unit_cost_check(*, fy, amount) -> dict[str, str]:
     if errors:
         return errors
     existing = StaffUnitCost.objects.filter(fy=fy).values_list("amount", flat=True).first()
-    if existing is not None and existing != value and _published_in(fy):
+    published = _published_using(fy)
+    if existing is not None and existing != value and published is not None:
         errors["amount"] = (
-            f"{format_fiscal_year(fy)}の評価結果を公表済みのため変更できません。"
+            f"{format_fiscal_year(published)}の評価結果を公表済みのため変更できません。"
             "公表済みの人件費が変わってしまいます。公表を取り下げてから変更してください。"
         )
     return errors
@@ -339,7 +340,8 @@ def staff_unit_cost_check(*, fy, amount) -> dict[str, str]:
 
 @transaction.atomic
 def staff_unit_cost_set(*, fy: int, amount, by) -> StaffUnitCost:
-    """Set the cost of one person-year in ``fy`` (千円); refused once that year is published."""
+    """Set the cost of one person-year in ``fy`` (千円); refused once that year or the
+    year before is published (see ``_published_using``)."""
     if not is_planning_office(user=by):
         raise PermissionDenied("人件費単価は企画担当だけが設定できます。")
     errors = staff_unit_cost_check(fy=fy, amount=amount)
@@ -363,12 +365,13 @@ def staff_unit_cost_set(*, fy: int, amount, by) -> StaffUnitCost:
 
 @transaction.atomic
 def staff_unit_cost_delete(*, unit_cost: StaffUnitCost, by) -> None:
-    """Remove a year's unit cost (refused once that year is published, like a change)."""
+    """Remove a year's unit cost (refused like a change)."""
     if not is_planning_office(user=by):
         raise PermissionDenied("人件費単価は企画担当だけが設定できます。")
-    if _published_in(unit_cost.fy):
+    published = _published_using(unit_cost.fy)
+    if published is not None:
         raise ValidationError(
-            f"{format_fiscal_year(unit_cost.fy)}の評価結果を公表済みのため削除できません。"
+            f"{format_fiscal_year(published)}の評価結果を公表済みのため削除できません。"
         )
     fy, amount = unit_cost.fy, unit_cost.amount
     audit_record(
@@ -381,6 +384,14 @@ def staff_unit_cost_delete(*, unit_cost: StaffUnitCost, by) -> None:
     unit_cost.delete()
 
 
-def _published_in(fy: int) -> bool:
-    # Staff cost = person-years × the unit cost of the sheet's own year (see selectors.public).
-    return EvaluationSheet.objects.filter(stage=Stage.PUBLISHED, cycle__fy=fy).exists()
+def _published_using(fy: int) -> int | None:
+    """The published year whose staff costs use ``fy``'s unit cost, if any: ``fy`` itself, or the
+    year before, whose next year's budget is priced at ``fy``'s unit cost (evaluations.figures).
+    Setting a missing unit cost stays allowed: it replaces a fallback or an unknown figure."""
+    published = set(
+        EvaluationSheet.objects.filter(stage=Stage.PUBLISHED, cycle__fy__in=(fy, fy - 1))
+        .order_by()
+        .values_list("cycle__fy", flat=True)
+        .distinct()
+    )
+    return next((year for year in (fy, fy - 1) if year in published), None)

@@ -387,11 +387,19 @@ def test_a_published_years_unit_cost_cannot_change(world):
     staff_unit_cost_set(fy=2025, amount="8,000", by=world.planner)  # the same value is fine
     with pytest.raises(ValidationError):
         staff_unit_cost_delete(unit_cost=StaffUnitCost.objects.get(fy=2025), by=world.planner)
+    # Setting next year's missing unit cost is allowed; once set, it prices the published
+    # sheet's next year's budget (evaluations.figures), so it is locked like this year's.
     staff_unit_cost_set(fy=2026, amount="8100", by=world.planner)
-    staff_unit_cost_set(fy=2026, amount="8200", by=world.planner)  # not published: may change
-    assert StaffUnitCost.objects.get(fy=2026).amount == 8200
+    with pytest.raises(ValidationError) as excinfo:
+        staff_unit_cost_set(fy=2026, amount="8200", by=world.planner)
+    assert "令和7年度（2025年度）の評価結果を公表済み" in errors_of(excinfo)["amount"][0]
+    with pytest.raises(ValidationError):
+        staff_unit_cost_delete(unit_cost=StaffUnitCost.objects.get(fy=2026), by=world.planner)
+    staff_unit_cost_set(fy=2027, amount="8100", by=world.planner)
+    staff_unit_cost_set(fy=2027, amount="8200", by=world.planner)  # nothing uses it: may change
+    assert StaffUnitCost.objects.get(fy=2027).amount == 8200
     with pytest.raises(PermissionDenied):
-        staff_unit_cost_set(fy=2027, amount="8000", by=world.editor)
+        staff_unit_cost_set(fy=2028, amount="8000", by=world.editor)
 
 
 # ---- admin ---------------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hoshin.evaluations.models import CostKind, CostLine, EvaluationSheet, Indicator, StaffUnitCost
+from hoshin.evaluations import figures
+from hoshin.evaluations.models import CostLine, EvaluationSheet, Indicator
 
 
 @dataclass
@@ -35,10 +36,7 @@ class SheetData:
         if previous is not None:
             previous_indicators = {str(i.series): i for i in previous.indicators.all()}
             previous_costs = {line.kind: line for line in previous.costs.all()}
-        fy = sheet.cycle.fy
-        unit_costs = dict(
-            StaffUnitCost.objects.filter(fy__in=[fy - 1, fy, fy + 1]).values_list("fy", "amount")
-        )
+        unit_costs = figures.unit_costs_around([sheet.cycle.fy])
         return cls(
             sheet,
             indicators,
@@ -49,9 +47,13 @@ class SheetData:
             unit_costs,
         )
 
-    def unit_cost_for(self, kind: str) -> Decimal | None:
-        """The year's unit cost for a cost column (next year's budget uses next year's, if set)."""
-        fy = self.sheet.cycle.fy
-        if kind == CostKind.NEXT_BUDGET:
-            return self.unit_costs.get(fy + 1, self.unit_costs.get(fy))
-        return self.unit_costs.get(fy)
+    def costs_figures(self) -> figures.SheetCosts:
+        """Every cost figure of the sheet as it stands (one rule for every surface)."""
+        return figures.sheet_costs(
+            sheet_fy=self.sheet.cycle.fy,
+            lines=self.costs,
+            previous_lines=self.previous_costs,
+            unit_costs=self.unit_costs,
+            indicators=self.indicators,
+            output_id=self.sheet.unit_cost_indicator_id,
+        )
