@@ -25,7 +25,7 @@ def bulk_departments(user) -> list[Department]:
     departments = Department.objects.select_related("parent__parent")
     if not user_sees_all_sheets(user=user):
         departments = departments.filter(pk__in=own_department_ids(user=user))
-    return list(departments.order_by("position", "name", "id"))
+    return list(departments.in_org_order())
 
 
 class CycleField(forms.ModelChoiceField):
