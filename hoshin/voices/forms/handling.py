@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import TEXT_LIMIT, Department
+from hoshin.org.widgets import DepartmentMultipleChoiceField
 from hoshin.voices.models import Channel, CitizenVoice, VoiceCategory, VoiceReply, VoiceStatus
 from hoshin.voices.services.replies import TRANSITIONS
 
@@ -56,11 +57,10 @@ class RouteForm(forms.Form):
     lead_department = forms.ModelChoiceField(
         label=_("主管課"), queryset=Department.objects.none(), required=False
     )
-    co_departments = forms.ModelMultipleChoiceField(
+    co_departments = DepartmentMultipleChoiceField(
         label=_("関係課"),
-        queryset=Department.objects.none(),
         required=False,
-        help_text=_("Ctrl キー（Mac は command キー）を押しながら選ぶと複数選べます。"),
+        help_text=_("主管課のほかに対応する課をすべて選びます。"),
     )
     mayor_flag = forms.BooleanField(label=_("市長決裁が必要"), required=False)
     note = _text(_("職員用メモ"))
@@ -84,8 +84,7 @@ class RouteForm(forms.Form):
         )
         departments = Department.objects.current()
         self.fields["lead_department"].queryset = departments
-        self.fields["co_departments"].queryset = departments
-        self.fields["co_departments"].widget.attrs["size"] = 6
+        self.fields["co_departments"].queryset = departments.select_related("parent")
 
 
 class CloseForm(forms.Form):
