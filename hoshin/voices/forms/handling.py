@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.forms import EmptyChoiceMixin
 from hoshin.org.models import TEXT_LIMIT, Department
 from hoshin.org.widgets import DepartmentMultipleChoiceField
 from hoshin.voices.models import Channel, CitizenVoice, VoiceCategory, VoiceReply, VoiceStatus
@@ -22,7 +23,8 @@ def _text(label, *, required=False, rows=3, limit=NOTE_LIMIT, help_text=""):
     )
 
 
-class VoiceFilterForm(forms.Form):
+class VoiceFilterForm(EmptyChoiceMixin, forms.Form):
+    empty_choice_is_filter = True
     status = forms.ChoiceField(label=_("状況"), required=False)
     department = forms.ModelChoiceField(
         label=_("担当課（主管・関係）"), queryset=Department.objects.none(), required=False
@@ -49,13 +51,13 @@ class VoiceFilterForm(forms.Form):
         ]
 
 
-class RouteForm(forms.Form):
+class RouteForm(EmptyChoiceMixin, forms.Form):
     prefix = "route"
     category = forms.ModelChoiceField(
         label=_("分類"), queryset=VoiceCategory.objects.none(), required=False
     )
     lead_department = forms.ModelChoiceField(
-        label=_("主管課"), queryset=Department.objects.none(), required=False
+        label=_("主管課"), queryset=Department.objects.none(), required=False, empty_label=_("未定")
     )
     co_departments = DepartmentMultipleChoiceField(
         label=_("関係課"),
