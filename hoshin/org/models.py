@@ -87,6 +87,13 @@ class Department(models.Model):
 
     A rename, merge or split closes the old row (``valid_until_fy``) and opens new rows, linked
     by a DepartmentChange, so last year's records keep pointing at last year's department.
+
+    How a department is named (one rule for pages, e-mails, letters, PDFs and data files): by
+    its own ``name`` (広聴広報課), as the office signs its letters, and as ``str()`` gives it;
+    lists that mix levels show the tree (parents as group headings) rather than long names.
+    ``full_name`` (市長公室広聴広報課) is only for telling departments apart where the short
+    name is not enough: matching names from a file, listing the candidates of an ambiguous
+    name, audit summaries and the reorganisation form.
     """
 
     name = models.CharField(_("名称"), max_length=100)
@@ -153,7 +160,8 @@ class Department(models.Model):
 
     @property
     def full_name(self) -> str:
-        """Name with its ancestors, e.g. 教育部総務課 — how documents tell same-named 課 apart."""
+        """Name with its ancestors, e.g. 教育部総務課: only to tell same-named 課 apart (see the
+        class docstring); pages and documents show ``name``."""
         names, node, seen = [], self, set()
         while node is not None and node.pk not in seen:
             seen.add(node.pk)

@@ -244,6 +244,8 @@ def test_letter_pdf_has_the_address_receipt_era_date_and_is_logged(staff, settin
     assert lines["receipt"] == f"受付番号 {reply.voice.receipt_number}"
     assert lines["date"] == "令和7年6月16日（2025年6月16日）"
     assert lines["sender"] == "みどり市長"
+    # The department signs with its own name (道路課), as on every page, not 建設部道路課.
+    assert lines["sender_department"] == "（担当：道路課）"
     pdf = reply_letters.reply_letter_pdf(reply=reply, by=staff.office, today=today)
     assert pdf.startswith(b"%PDF")
     assert b"CJKjp" in pdf  # the Noto CJK font, embedded

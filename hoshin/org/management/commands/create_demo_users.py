@@ -156,7 +156,7 @@ class Command(BaseCommand):
         role_label = str(Role(demo.role).label)
         if demo.scoped:
             role_label += f"（{department.name}）"
-        return (demo.username, role_label, department.full_name if department else "—", password)
+        return (demo.username, role_label, department.name if department else "—", password)
 
     def _print_table(self, rows: list[tuple[str, str, str, str]]) -> None:
         header = ("ユーザー名", "役割", "所属", "パスワード")
