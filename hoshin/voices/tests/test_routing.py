@@ -188,9 +188,7 @@ def route_data(staff, **overrides):
     return data
 
 
-def test_routing_form_says_what_empty_means_and_lists_co_departments_as_check_boxes(
-    client, staff
-):
+def test_routing_form_says_what_empty_means_and_lists_co_departments_as_check_boxes(client, staff):
     voice = receive(staff)
     client.force_login(staff.office)
     page = client.get(reverse("voices_staff:detail", args=[voice.pk])).content.decode()
