@@ -83,3 +83,16 @@ def test_demo_departments_get_readings(settings):
     assert Department.objects.get(name="下水道課").reading == "げすいどうか"
     assert Department.objects.get(name="こども家庭課").reading == "こども"
     assert Department.objects.get(name="広聴広報課").reading == "こうちょうこうほうか"
+
+
+def test_every_department_of_the_demo_has_a_reading(reform_seed_bytes):
+    """The demo (make demo) imports the reform seed with --create-departments, then runs
+    create_demo_users: each department it ends with must sort by a reading, not by code point."""
+    from hoshin.org.management.commands.create_demo_users import DEPARTMENTS, READINGS
+    from hoshin.plans.formats.base import registered_formats
+
+    reform = next(f for f in registered_formats() if f.name == "reform-text")
+    labels = reform.parse(reform_seed_bytes, "seed.txt").department_labels()
+    missing = {*labels, *(name for name, _kind, _parent in DEPARTMENTS)} - set(READINGS)
+    assert missing == set()
+    assert all(reading == normalize_reading(reading) for reading in READINGS.values())
