@@ -192,7 +192,8 @@ def test_sending_by_email_answers_the_voice(staff, settings):
     assert "山田 太郎 様" in message.body
     assert REPLY_TEXT in message.body
     assert "令和7年6月2日" in message.body  # received, in era form
-    assert "建設部道路課" in message.body
+    # The department by its own name, as on every page and in the letter (not 建設部道路課).
+    assert "担当：道路課" in message.body and "建設部道路課" not in message.body
     assert PersonalDataView.objects.filter(voice=voice, purpose="回答のメール送信").exists()
 
 
