@@ -90,11 +90,51 @@ def format_fiscal_year_range(start: int | None, end: int | None) -> str:
     return f"{format_fiscal_year(start)}～{format_fiscal_year(end)}"
 
 
+# ---- dates on pages ----------------------------------------------------------------------
+# Two forms, one each: citizens read the era with the Western year (format_date,
+# format_datetime); staff lists get a compact form of fixed width that does not wrap in a
+# table cell and sorts as text (format_staff_date, format_staff_datetime: 2026/12/09 09:30).
+# Data files (CSV, JSON, the API) keep ISO 8601. Times are in the city's time zone.
+
+_NO_BREAK = "\u00a0"  # between date and time, so that a narrow cell never splits them
+
+
+def _local(value: datetime.date) -> datetime.date:
+    """A datetime in the city's time zone; a date as it is."""
+    from django.utils import timezone
+
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value) if timezone.is_aware(value) else value
+    return value
+
+
 def format_date(day: datetime.date) -> str:
-    """``令和5年10月17日（2023年10月17日）`` for dates shown to citizens."""
+    """``令和5年10月17日（2023年10月17日）`` for dates shown to citizens (a datetime: its day)."""
+    day = _local(day)
+    if isinstance(day, datetime.datetime):
+        day = day.date()
     return (
         f"{era_year_of_date(day)}年{day.month}月{day.day}日（{day.year}年{day.month}月{day.day}日）"
     )
+
+
+def format_datetime(moment: datetime.datetime) -> str:
+    """``令和8年5月1日（2026年5月1日）9:00`` for a moment shown to citizens."""
+    local = _local(moment)
+    return f"{format_date(local)}{_NO_BREAK}{local.hour}:{local.minute:02d}"
+
+
+def format_staff_date(day: datetime.date) -> str:
+    """``2026/12/09`` for staff pages (a datetime: its day in the city's time zone)."""
+    day = _local(day)
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+
+
+def format_staff_datetime(moment: datetime.datetime, *, seconds: bool = False) -> str:
+    """``2026/12/09 09:30`` (``09:30:05`` with ``seconds``) for staff pages, on one line."""
+    local = _local(moment)
+    time = f"{local.hour:02d}:{local.minute:02d}" + (f":{local.second:02d}" if seconds else "")
+    return f"{format_staff_date(local)}{_NO_BREAK}{time}"
 
 
 _WESTERN = re.compile(r"^(?:FY)?(\d{4})(?:年度?)?$")

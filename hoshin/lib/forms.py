@@ -1,8 +1,53 @@
 """Form helpers shared by every app's staff and public forms."""
 
+from django.utils.translation import gettext_lazy as _
 
-class AccessibleFormMixin:
-    """Point each input at its help text and error list (aria-describedby, aria-invalid)."""
+# Django's own empty choice, which says nothing to the person choosing.
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def empty_choice_label(*, required: bool, is_filter: bool) -> str:
+    """What an empty choice means: 「すべて」 in a filter, 「選択してください」 when a choice is
+    required, 「指定なし」 when it may be left empty."""
+    if is_filter:
+        return _("すべて")
+    return _("選択してください") if required else _("指定なし")
+
+
+class EmptyChoiceMixin:
+    """Replace Django's "---------" empty choice with words that say what empty means.
+
+    Filter forms set ``empty_choice_is_filter = True`` (empty = every row). A field whose form
+    already chose its own empty label (「未定」, 「すべての担当課」 …) keeps it.
+    """
+
+    empty_choice_is_filter = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_empty_choices()
+
+    def label_empty_choices(self) -> None:
+        """Relabel the fields' Django empty choices (call again after changing choices)."""
+        for field in self.fields.values():
+            label = empty_choice_label(
+                required=field.required, is_filter=self.empty_choice_is_filter
+            )
+            if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
+                field.empty_label = label
+                field.widget.choices = field.choices
+            elif hasattr(field, "choices") and not hasattr(field, "queryset"):
+                choices = list(field.choices)
+                if any(value == "" and text == DJANGO_EMPTY_LABEL for value, text in choices):
+                    field.choices = [
+                        (value, label if value == "" and text == DJANGO_EMPTY_LABEL else text)
+                        for value, text in choices
+                    ]
+
+
+class AccessibleFormMixin(EmptyChoiceMixin):
+    """Point each input at its help text and error list (aria-describedby, aria-invalid);
+    say what an empty choice means (EmptyChoiceMixin)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,13 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
-from hoshin.lib.fiscal import format_date, format_fiscal_year
+from hoshin.lib.fiscal import (
+    format_date,
+    format_datetime,
+    format_fiscal_year,
+    format_staff_date,
+    format_staff_datetime,
+)
 from hoshin.lib.numbers import NONE, format_amount, format_quantity, format_rate
 
 register = template.Library()
@@ -37,10 +43,34 @@ def fiscal_year(fy: int | None) -> str:
     return format_fiscal_year(fy) if fy else ""
 
 
+# ---- dates: the one set of date filters (the rule is in hoshin.lib.fiscal) -----------------
+
+
 @register.filter
 def era_date(day: datetime.date | None) -> str:
-    """``令和5年10月17日（2023年10月17日）``."""
+    """``令和5年10月17日（2023年10月17日）``: a date on a page for citizens."""
     return format_date(day) if day else ""
+
+
+@register.filter
+def era_datetime(moment: datetime.datetime | None) -> str:
+    """``令和8年5月1日（2026年5月1日） 9:00``: a moment on a page for citizens."""
+    return format_datetime(moment) if moment else ""
+
+
+@register.filter
+def staff_date(day: datetime.date | None) -> str:
+    """``2026/12/09``: a date on a staff page."""
+    return format_staff_date(day) if day else ""
+
+
+@register.filter
+def staff_datetime(moment: datetime.datetime | None, precision: str = "") -> str:
+    """``2026/12/09 09:30``: a moment on a staff page; ``|staff_datetime:"seconds"`` adds the
+    seconds (the audit log, where the order of entries within a minute matters)."""
+    if not moment:
+        return ""
+    return format_staff_datetime(moment, seconds=precision == "seconds")
 
 
 @register.filter

@@ -80,8 +80,12 @@ class Dataset:
         return parsed
 
     def queryset(self, filters: dict) -> QuerySet:
-        """Published rows only, in a stable order (primary key), ready for ``rows``."""
-        return self.apply_filters(self.base_queryset(), filters).order_by("pk")
+        """Published rows only, in a stable order (``order``), ready for ``rows``."""
+        return self.order(self.apply_filters(self.base_queryset(), filters))
+
+    def order(self, queryset: QuerySet) -> QuerySet:
+        """The rows' order: the primary key unless a dataset has a meaningful total order."""
+        return queryset.order_by("pk")
 
     def rows(self, queryset: QuerySet) -> Iterator[dict]:
         """Each object as a dict keyed by column name in column order, a chunk at a time."""

@@ -143,6 +143,10 @@ class DepartmentsDataset(Dataset):
         ids = departments_public().values("pk")
         return Department.objects.filter(pk__in=Subquery(ids))
 
+    def order(self, queryset: QuerySet) -> QuerySet:
+        # The organisation order, as on the portal's department list.
+        return queryset.in_org_order()
+
     def row_context(self):
         # A parent is linked only when its own page is public.
         return {"public_ids": set(departments_public().values_list("pk", flat=True))}

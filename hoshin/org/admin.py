@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoshin.audit.services import audit_acting_as
 from hoshin.lib.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from hoshin.lib.forms import EmptyChoiceMixin
 from hoshin.org.models import (
     Department,
     DepartmentChange,
@@ -72,7 +73,7 @@ class CurrentListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DepartmentAdminForm(forms.ModelForm):
+class DepartmentAdminForm(EmptyChoiceMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = [
@@ -108,7 +109,7 @@ class DepartmentAdminForm(forms.ModelForm):
         return data
 
 
-class ReorganizeForm(forms.Form):
+class ReorganizeForm(EmptyChoiceMixin, forms.Form):
     kind = forms.ChoiceField(label=_("改編の種別"), choices=DepartmentChange.Kind.choices)
     effective_fy = forms.CharField(
         label=_("実施年度"),

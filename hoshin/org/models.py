@@ -1,9 +1,11 @@
 """Departments (a tree with validity periods), staff users and their roles."""
 
+import jaconv
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,38 @@ class DepartmentKind(models.TextChoices):
         return cls.OTHER
 
 
+def department_order(prefix: str = "") -> list:
+    """The organisation order of departments, as ``order_by`` terms (``prefix``: ``"department__"``).
+
+    The one rule for every list, pull-down, page and file: departments the admin gave a
+    position (``position`` > 0) first, in that order; then the others by their kana reading
+    (あいうえお順), or by name when they have no reading; the id last, so that the order is total.
+    Code-point order of kanji (こども家庭課, 下水道課, 中央公民館 …) means nothing to a reader.
+    Trees keep parents before children on top of this (``org.selectors.departments_as_tree``).
+    """
+    position, reading, name = (f"{prefix}position", f"{prefix}reading", f"{prefix}name")
+    unset = Case(
+        When(**{position: 0}, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    return [
+        unset,
+        F(position).asc(),
+        Coalesce(NullIf(reading, Value("")), name).asc(),
+        f"{prefix}id",
+    ]
+
+
+def normalize_reading(text: str) -> str:
+    """A reading as stored: hiragana (カタカナ and half-width ｶﾅ are converted), no spaces."""
+    text = jaconv.h2z(text or "", kana=True, ascii=False, digit=False)
+    return "".join(jaconv.kata2hira(text).split())
+
+
 class DepartmentQuerySet(models.QuerySet):
+    def in_org_order(self) -> "DepartmentQuerySet":
+        """These departments in the organisation order (``department_order``)."""
+        return self.order_by(*department_order())
+
     def valid_in(self, fy: int) -> "DepartmentQuerySet":
         """Departments that exist in fiscal year ``fy``."""
         return self.filter(Q(valid_from_fy__isnull=True) | Q(valid_from_fy__lte=fy)).filter(
@@ -54,6 +87,13 @@ class Department(models.Model):
 
     A rename, merge or split closes the old row (``valid_until_fy``) and opens new rows, linked
     by a DepartmentChange, so last year's records keep pointing at last year's department.
+
+    How a department is named (one rule for pages, e-mails, letters, PDFs and data files): by
+    its own ``name`` (広聴広報課), as the office signs its letters, and as ``str()`` gives it;
+    lists that mix levels show the tree (parents as group headings) rather than long names.
+    ``full_name`` (市長公室広聴広報課) is only for telling departments apart where the short
+    name is not enough: matching names from a file, listing the candidates of an ambiguous
+    name, audit summaries and the reorganisation form.
     """
 
     name = models.CharField(_("名称"), max_length=100)
@@ -91,7 +131,7 @@ class Department(models.Model):
     class Meta:
         verbose_name = _("部署")
         verbose_name_plural = _("部署")
-        ordering = ["position", "name", "id"]
+        ordering = department_order()
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from_fy__isnull=True)
@@ -107,6 +147,10 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.reading = normalize_reading(self.reading)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("portal:department", args=[self.pk])
 
@@ -116,7 +160,8 @@ class Department(models.Model):
 
     @property
     def full_name(self) -> str:
-        """Name with its ancestors, e.g. 教育部総務課 — how documents tell same-named 課 apart."""
+        """Name with its ancestors, e.g. 教育部総務課: only to tell same-named 課 apart (see the
+        class docstring); pages and documents show ``name``."""
         names, node, seen = [], self, set()
         while node is not None and node.pk not in seen:
             seen.add(node.pk)

@@ -63,3 +63,21 @@ def department_units(*, department_ids: set[int]) -> set[int]:
             found.add(pk)
             stack.extend(children.get(pk, []))
     return found
+
+
+def departments_as_tree(departments) -> list[tuple[Department, int]]:
+    """``departments`` (already in organisation order) depth first: each parent before its
+    children, with its depth (0 for a department whose parent is not among them)."""
+    departments = list(departments)
+    ids = {department.pk for department in departments}
+    children: dict[int | None, list[Department]] = {}
+    for department in departments:
+        parent_id = department.parent_id if department.parent_id in ids else None
+        children.setdefault(parent_id, []).append(department)
+    result: list[tuple[Department, int]] = []
+    stack = [(department, 0) for department in reversed(children.get(None, []))]
+    while stack:
+        department, depth = stack.pop()
+        result.append((department, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(department.pk, [])))
+    return result

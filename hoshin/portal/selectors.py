@@ -93,7 +93,7 @@ def departments_public_grouped() -> list[DepartmentGroup]:
             )
         )
         .select_related("parent")
-        .order_by("position", "name", "id")
+        .in_org_order()
     )
     parent_ids = {department.parent_id for department in departments}
     groups: dict[int | None, DepartmentGroup] = {}
@@ -105,10 +105,8 @@ def departments_public_grouped() -> list[DepartmentGroup]:
             continue
         group = groups.setdefault(department.parent_id, DepartmentGroup(parent=department.parent))
         group.departments.append(department)
-    named = sorted(
-        (g for key, g in groups.items() if key is not None),
-        key=lambda g: (g.parent.position, g.parent.name, g.parent.pk),
-    )
+    parent_order = Department.objects.filter(pk__in=[key for key in groups if key is not None])
+    named = [groups[pk] for pk in parent_order.in_org_order().values_list("pk", flat=True)]
     unparented = [groups[None]] if None in groups else []
     return named + unparented
 

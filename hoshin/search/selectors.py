@@ -173,7 +173,7 @@ def filter_choices(*, staff: bool) -> dict:
     )
     return {
         "plans": plans,
-        "departments": list(departments.order_by("position", "name").values_list("pk", "name")),
+        "departments": list(departments.in_org_order().values_list("pk", "name")),
         "grades": _scale_choices(templates, "grades"),
         "directions": _scale_choices(templates, "directions"),
         "years": list(years),

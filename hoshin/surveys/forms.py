@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.lib.forms import EmptyChoiceMixin
 from hoshin.org.models import AgeBand, District
 from hoshin.surveys.models import (
     TEXT_ANSWER_DEFAULT_LIMIT,
@@ -35,7 +36,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(EmptyChoiceMixin, forms.Form):
     title = forms.CharField(label=_("タイトル"), max_length=200)
     description = forms.CharField(
         label=_("説明"),
@@ -101,7 +102,7 @@ class SectionForm(forms.Form):
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(EmptyChoiceMixin, forms.Form):
     section = forms.ModelChoiceField(
         label=_("節"), queryset=SurveySection.objects.none(), empty_label=None
     )

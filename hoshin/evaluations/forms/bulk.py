@@ -25,7 +25,7 @@ def bulk_departments(user) -> list[Department]:
     departments = Department.objects.select_related("parent__parent")
     if not user_sees_all_sheets(user=user):
         departments = departments.filter(pk__in=own_department_ids(user=user))
-    return list(departments.order_by("position", "name", "id"))
+    return list(departments.in_org_order())
 
 
 class CycleField(forms.ModelChoiceField):
@@ -48,7 +48,7 @@ class BulkDownloadForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = bulk_cycles()
         self.departments = {str(d.pk): d for d in bulk_departments(user)}
-        choices = [(pk, d.full_name) for pk, d in self.departments.items()]
+        choices = [(pk, d.name) for pk, d in self.departments.items()]
         if user_sees_all_sheets(user=user):
             choices.insert(0, (ALL_DEPARTMENTS, gettext("全部署")))
         self.fields["department"].choices = choices

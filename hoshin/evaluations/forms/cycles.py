@@ -46,7 +46,7 @@ class DueDatesForm(AccessibleFormMixin, forms.Form):
 
 
 def _departments_of(cycle: EvaluationCycle):
-    return Department.objects.filter(sheets__cycle=cycle).distinct().order_by("position", "name")
+    return Department.objects.filter(sheets__cycle=cycle).distinct().in_org_order()
 
 
 class PublishForm(AccessibleFormMixin, forms.Form):

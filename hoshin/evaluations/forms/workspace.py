@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from hoshin.evaluations.models import EvaluationCycle, IndicatorKind, SheetComment, Stage
 from hoshin.evaluations.services.workflow import COMMENT_MAX_LENGTH, TRANSITIONS
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.forms import EmptyChoiceMixin
 from hoshin.org.models import Department
 from hoshin.plans.models import Plan
 
 
-class SheetFilterForm(forms.Form):
+class SheetFilterForm(EmptyChoiceMixin, forms.Form):
+    empty_choice_is_filter = True
     """The filters of the sheet list; every field optional, choices limited to what exists."""
 
     plan = forms.ModelChoiceField(
@@ -81,7 +83,7 @@ class CommentForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
-class IndicatorAddForm(forms.Form):
+class IndicatorAddForm(EmptyChoiceMixin, forms.Form):
     name = forms.CharField(label=_("指標名"), max_length=200)
     unit = forms.CharField(label=_("単位"), max_length=30, required=False)
     kind = forms.ChoiceField(

@@ -380,7 +380,7 @@ def _department_rows(current: dict, previous: dict) -> list[Row]:
         d.pk: d
         for d in Department.objects.filter(pk__in=[k for k in keys if k is not None])
         .select_related("parent")
-        .order_by("position", "name", "id")
+        .in_org_order()
     }
     rows = []
     for pk, department in departments.items():

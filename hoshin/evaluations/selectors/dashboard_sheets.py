@@ -12,6 +12,7 @@ from hoshin.evaluations.selectors.dashboard_scopes import (
     overdue_condition,
     plan_max_depth,
 )
+from hoshin.org.models import department_order
 from hoshin.plans.models import PlanNode
 
 
@@ -65,4 +66,4 @@ def figure_sheets(
             sheets = sheets.exclude(**{field_name: ""}).exclude(**{field_name + "__in": codes})
         elif value is not None:
             sheets = sheets.filter(**{field_name: value})
-    return sheets.order_by("department__position", "department__name", "action__position", "pk")
+    return sheets.order_by(*department_order("department__"), "action__position", "pk")

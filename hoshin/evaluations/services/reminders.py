@@ -36,7 +36,7 @@ from hoshin.lib.digests import (
     render_email,
 )
 from hoshin.lib.fiscal import format_date, format_fiscal_year
-from hoshin.org.models import Department, Role, RoleAssignment, User
+from hoshin.org.models import Department, Role, RoleAssignment, User, department_order
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def sheets_due(*, today: datetime.date, days_before: int):
     return (
         EvaluationSheet.objects.filter(waiting)
         .select_related("cycle__plan", "department", "action", "node")
-        .order_by("cycle__plan__name", "cycle__fy", "department__position", "pk")
+        .order_by("cycle__plan__name", "cycle__fy", *department_order("department__"), "pk")
     )
 
 

@@ -560,3 +560,21 @@ def test_last_years_values_are_shown_beside_this_years(world, client):
     assert "前年度決算" in page and "2,345" in page
     assert 'id="f-overall-grade-previous">前年度：A<' in page
     assert f'href="{sheet_url("sheet", first)}">前年度のシートを見る' in page
+
+
+def test_saving_with_the_button_after_autosave_says_the_sheet_is_saved(world, sheet, client):
+    client.force_login(world.editor)
+    autosaved = client.post(
+        sheet_url("sheet_autosave", sheet), {"version": "1", "activities": "説明会"}
+    )
+    assert autosaved.json()["version"] == 2
+
+    # The button then posts the same values: nothing differs, and that must not read "not saved".
+    response = client.post(
+        sheet_url("sheet_save", sheet), {"version": "2", "activities": "説明会"}, follow=True
+    )
+    page = response.content.decode()
+    assert "保存済みです（入力内容は自動保存などで保存されていました。第2版）。" in page
+    assert "変更はありませんでした" not in page
+    sheet.refresh_from_db()
+    assert sheet.activities == "説明会" and sheet.version == 2

@@ -25,7 +25,7 @@ from hoshin.evaluations.selectors.dashboard import STAGES
 from hoshin.evaluations.services.cycle import cycle_set_due_dates, fiscal_year_start
 from hoshin.evaluations.services.workflow import sheets_publish
 from hoshin.lib.fiscal import format_fiscal_year
-from hoshin.org.models import Department
+from hoshin.org.models import Department, department_order
 from hoshin.org.roles import planning_office_required
 from hoshin.plans.models import Plan
 
@@ -125,7 +125,7 @@ def _department_counts(cycle: EvaluationCycle) -> list[dict]:
             published=Count("pk", filter=Q(stage=Stage.PUBLISHED)),
             total=Count("pk"),
         )
-        .order_by("department__position", "department__name")
+        .order_by(*department_order("department__"))
     )
 
 

@@ -30,6 +30,7 @@ from hoshin.evaluations.views.workspace_sheet import (
     sheet_title,
     visible_sheet,
 )
+from hoshin.org.models import department_order
 from hoshin.org.roles import login_required_staff
 
 PAGE_SIZE = 50
@@ -43,7 +44,7 @@ def sheet_list(request: HttpRequest) -> HttpResponse:
     sheets = (
         form.apply(visible)
         .select_related("cycle__plan", "department", "action", "node")
-        .order_by("-cycle__fy", "cycle__plan__name", "department__position", "id")
+        .order_by("-cycle__fy", "cycle__plan__name", *department_order("department__"))
     )
     page = Paginator(sheets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -233,7 +233,13 @@ def sheet_save(request: HttpRequest, sheet_id: int) -> HttpResponse:
             % {"count": len(result.changes), "version": result.sheet.version},
         )
     else:
-        messages.info(request, _("変更はありませんでした。"))
+        # Nothing differed from what is stored: usually autosave already saved every change.
+        # "No changes" read as "not saved"; say that the sheet is saved, and which version.
+        messages.success(
+            request,
+            _("保存済みです（入力内容は自動保存などで保存されていました。第%(version)d版）。")
+            % {"version": result.sheet.version},
+        )
     if result.warnings:
         messages.warning(request, _("確認が必要な項目があります。各項目の注意書きを見てください。"))
     return redirect("evaluations:sheet", sheet.pk)

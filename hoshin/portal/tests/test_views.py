@@ -355,6 +355,26 @@ def test_department_list_groups_by_parent_and_counts_published_actions(client, s
     assert "防災安全課" not in html  # no published actions of its own
 
 
+def test_department_list_is_in_organisation_order(client, sample):
+    # The sample sets positions (総務課 1, 地域防災対策室 2): clear them to order by reading.
+    somu = sample.disaster.parent.children.get(name="総務課")
+    Department.objects.filter(pk=somu.pk).update(position=0, reading="そうむか")
+    Department.objects.filter(pk=sample.disaster.pk).update(
+        position=0, reading="ちいきぼうさいたいさくしつ"
+    )
+
+    def group_order() -> list[str]:
+        html = client.get(reverse("portal:departments")).content.decode()
+        group = html[html.index(">総務部<") : html.index("その他の部署")]
+        return sorted(["総務課", "地域防災対策室"], key=group.index)
+
+    assert group_order() == ["総務課", "地域防災対策室"]  # by reading: そ before ち
+    disaster = Department.objects.get(pk=sample.disaster.pk)
+    disaster.position = 1
+    disaster.save()  # announced as a change: the cached page is refreshed
+    assert group_order() == ["地域防災対策室", "総務課"]  # a position set by the admin comes first
+
+
 def test_department_list_shows_a_closed_department_with_its_last_year(client, sample):
     line = sample.hazard_map.responsibilities.get()
     line.department = sample.former_disaster

@@ -1,25 +1,21 @@
-"""Template filters of the survey pages."""
+"""Template filters of the survey pages: the project's date filters, with survey defaults.
+
+The formats themselves are hoshin.lib's (``{% load formatting %}``); this library only keeps
+the survey pages' "－" for a period end that is not set.
+"""
 
 import datetime
 
 from django import template
-from django.utils import timezone
 
-from hoshin.lib.fiscal import format_date
+from hoshin.lib import template_filters
 
 register = template.Library()
 
-
-@register.filter
-def era_datetime(value: datetime.datetime | None) -> str:
-    """``令和8年5月1日（2026年5月1日）9:00`` in the city's time zone, for citizens."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{format_date(local.date())} {local.hour}:{local.minute:02d}"
+register.filter("era_datetime", template_filters.era_datetime)
 
 
 @register.filter
 def staff_datetime(value: datetime.datetime | None) -> str:
-    """``2026-05-01 09:00`` in the city's time zone, for staff pages."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "－"
+    """``2026/05/01 09:00`` (``－`` when not set), for staff pages."""
+    return template_filters.staff_datetime(value) or "－"

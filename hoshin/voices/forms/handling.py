@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.forms import EmptyChoiceMixin
 from hoshin.org.models import TEXT_LIMIT, Department
+from hoshin.org.widgets import DepartmentMultipleChoiceField
 from hoshin.voices.models import Channel, CitizenVoice, VoiceCategory, VoiceReply, VoiceStatus
 from hoshin.voices.services.replies import TRANSITIONS
 
@@ -21,7 +23,8 @@ def _text(label, *, required=False, rows=3, limit=NOTE_LIMIT, help_text=""):
     )
 
 
-class VoiceFilterForm(forms.Form):
+class VoiceFilterForm(EmptyChoiceMixin, forms.Form):
+    empty_choice_is_filter = True
     status = forms.ChoiceField(label=_("状況"), required=False)
     department = forms.ModelChoiceField(
         label=_("担当課（主管・関係）"), queryset=Department.objects.none(), required=False
@@ -48,19 +51,18 @@ class VoiceFilterForm(forms.Form):
         ]
 
 
-class RouteForm(forms.Form):
+class RouteForm(EmptyChoiceMixin, forms.Form):
     prefix = "route"
     category = forms.ModelChoiceField(
         label=_("分類"), queryset=VoiceCategory.objects.none(), required=False
     )
     lead_department = forms.ModelChoiceField(
-        label=_("主管課"), queryset=Department.objects.none(), required=False
+        label=_("主管課"), queryset=Department.objects.none(), required=False, empty_label=_("未定")
     )
-    co_departments = forms.ModelMultipleChoiceField(
+    co_departments = DepartmentMultipleChoiceField(
         label=_("関係課"),
-        queryset=Department.objects.none(),
         required=False,
-        help_text=_("Ctrl キー（Mac は command キー）を押しながら選ぶと複数選べます。"),
+        help_text=_("主管課のほかに対応する課をすべて選びます。"),
     )
     mayor_flag = forms.BooleanField(label=_("市長決裁が必要"), required=False)
     note = _text(_("職員用メモ"))
@@ -84,8 +86,7 @@ class RouteForm(forms.Form):
         )
         departments = Department.objects.current()
         self.fields["lead_department"].queryset = departments
-        self.fields["co_departments"].queryset = departments
-        self.fields["co_departments"].widget.attrs["size"] = 6
+        self.fields["co_departments"].queryset = departments.select_related("parent")
 
 
 class CloseForm(forms.Form):

@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from hoshin.lib.forms import EmptyChoiceMixin
 from hoshin.org.models import TEXT_LIMIT, AgeBand, District
 from hoshin.voices import abuse
 from hoshin.voices.models import CitizenVoice, VoiceCategory, VoiceKind, VoiceWriter
@@ -122,7 +123,7 @@ def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-class VoiceFormBase(forms.Form):
+class VoiceFormBase(EmptyChoiceMixin, forms.Form):
     """The fields a voice has, whoever types it in (the writer or the public-hearing office)."""
 
     kind = forms.ChoiceField(

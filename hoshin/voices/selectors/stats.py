@@ -32,6 +32,7 @@ from hoshin.lib.fiscal import (
     fiscal_year_of,
     fiscal_year_start,
     format_fiscal_year,
+    format_staff_date,
 )
 from hoshin.org.roles import is_planning_office, is_public_hearing_office
 from hoshin.voices.models import Channel, CitizenVoice, VoiceCategory, VoiceKind, VoiceStatus
@@ -302,7 +303,8 @@ def voice_stats(*, period: Period, today: datetime.date) -> VoiceStats:
 
 
 def _ymd(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    # The statistics are a staff page and its files: the staff form of dates (hoshin.lib).
+    return format_staff_date(day)
 
 
 def _month_label(month: datetime.date, period: Period) -> str:

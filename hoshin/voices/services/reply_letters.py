@@ -46,7 +46,7 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
         "postal_address": (writer.postal_address if writer else "").splitlines(),
         "name": f"{writer.name} 様" if writer and writer.name else "投稿者 様",
         "sender": f"{city}長" if city.endswith(("市", "町", "村", "区")) else f"{city}市長",
-        "sender_department": f"（担当：{department.full_name}）" if department else "",
+        "sender_department": f"（担当：{department.name}）" if department else "",
         "title": f"「{voice.subject}」について（回答）",
         "opening": (
             f"{format_date(voice.received_on)}にお寄せいただいたご意見について、"
@@ -54,7 +54,7 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
         ),
         "body": reply.body,
         "contact": (
-            f"この回答についてのお問い合わせは、{department.full_name}へお願いします。"
+            f"この回答についてのお問い合わせは、{department.name}へお願いします。"
             if department
             else ""
         ),

@@ -192,7 +192,8 @@ def test_sending_by_email_answers_the_voice(staff, settings):
     assert "山田 太郎 様" in message.body
     assert REPLY_TEXT in message.body
     assert "令和7年6月2日" in message.body  # received, in era form
-    assert "建設部道路課" in message.body
+    # The department by its own name, as on every page and in the letter (not 建設部道路課).
+    assert "担当：道路課" in message.body and "建設部道路課" not in message.body
     assert PersonalDataView.objects.filter(voice=voice, purpose="回答のメール送信").exists()
 
 
@@ -244,6 +245,8 @@ def test_letter_pdf_has_the_address_receipt_era_date_and_is_logged(staff, settin
     assert lines["receipt"] == f"受付番号 {reply.voice.receipt_number}"
     assert lines["date"] == "令和7年6月16日（2025年6月16日）"
     assert lines["sender"] == "みどり市長"
+    # The department signs with its own name (道路課), as on every page, not 建設部道路課.
+    assert lines["sender_department"] == "（担当：道路課）"
     pdf = reply_letters.reply_letter_pdf(reply=reply, by=staff.office, today=today)
     assert pdf.startswith(b"%PDF")
     assert b"CJKjp" in pdf  # the Noto CJK font, embedded

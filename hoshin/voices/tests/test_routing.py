@@ -188,6 +188,18 @@ def route_data(staff, **overrides):
     return data
 
 
+def test_routing_form_says_what_empty_means_and_lists_co_departments_as_check_boxes(client, staff):
+    voice = receive(staff)
+    client.force_login(staff.office)
+    page = client.get(reverse("voices_staff:detail", args=[voice.pk])).content.decode()
+    assert "---------" not in page
+    assert '<option value="" selected>未定</option>' in page  # no lead department yet
+    assert '<option value="">指定なし</option>' in page  # category: may be left empty
+    assert '<select name="route-co_departments"' not in page
+    assert f'name="route-co_departments" value="{staff.park.pk}"' in page
+    assert "<legend>建設部</legend>" in page  # grouped under the parent department
+
+
 @pytest.mark.parametrize(
     ("who", "expected"),
     [

@@ -280,7 +280,7 @@ def test_a_custom_date_range(fy2025):
     stats = voice_stats(period=period, today=TODAY)
     assert stats.total == 2
     assert [row.key for row in stats.breakdown("month").rows] == ["2025-12", "2026-01", "2026-02"]
-    assert period.label == "2025年12月1日～2026年2月28日"
+    assert period.label == "2025/12/01～2026/02/28"
     with pytest.raises(ValueError):
         stats_period(start=datetime.date(2026, 1, 2), end=datetime.date(2026, 1, 1), today=TODAY)
     with pytest.raises(ValueError):
@@ -361,7 +361,7 @@ def test_a_date_range_links_its_downloads(hearing_client, fy2025):
     assert response.context["stats"].total == 2
     assert response.context["csv_url"].endswith("?start=2025-12-01&end=2026-02-28")
     csv_response = hearing_client.get(response.context["csv_url"])
-    assert "2025年12月1日～2026年2月28日" in csv_response.content.decode("utf-8-sig")
+    assert "2025/12/01～2026/02/28" in csv_response.content.decode("utf-8-sig")
 
 
 def test_html_in_names_is_escaped(hearing_client, world):

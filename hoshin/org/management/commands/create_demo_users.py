@@ -16,7 +16,7 @@ from django.db import transaction
 
 from hoshin.org.demo import demo_user_steps
 from hoshin.org.models import Department, DepartmentKind, Role, User
-from hoshin.org.services import department_create, user_assign_role
+from hoshin.org.services import department_create, department_update, user_assign_role
 
 DEFAULT_PASSWORD = "hoshin-demo"
 
@@ -31,6 +31,43 @@ DEPARTMENTS = [
     ("市長公室", DepartmentKind.SHITSU, None),
     ("広聴広報課", DepartmentKind.KA, "市長公室"),
 ]
+
+# Kana readings of the demo's departments (those above and those the seed plans' import
+# creates), so that pull-downs and lists come out in あいうえお順 as a city's would. The seed
+# text names departments without readings; a department that already has one keeps it.
+READINGS = {
+    "市長公室": "しちょうこうしつ",
+    "広聴広報課": "こうちょうこうほうか",
+    "秘書課": "ひしょか",
+    "総務部": "そうむぶ",
+    "総務課": "そうむか",
+    "行政管理係": "ぎょうせいかんりがかり",
+    "地域防災対策室": "ちいきぼうさいたいさくしつ",
+    "財政課": "ざいせいか",
+    "税務課": "ぜいむか",
+    "企画政策課": "きかくせいさくか",
+    "情報政策課": "じょうほうせいさくか",
+    "市民課": "しみんか",
+    "生活環境課": "せいかつかんきょうか",
+    "保健福祉部": "ほけんふくしぶ",
+    "社会福祉課": "しゃかいふくしか",
+    "高齢福祉課": "こうれいふくしか",
+    "こども家庭課": "こどもかていか",
+    "保険年金課": "ほけんねんきんか",
+    "商工観光課": "しょうこうかんこうか",
+    "土木課": "どぼくか",
+    "建築課": "けんちくか",
+    "下水道課": "げすいどうか",
+    "教育委員会": "きょういくいいんかい",
+    "教育部総務課": "きょういくぶそうむか",
+    "学校教育課": "がっこうきょういくか",
+    "生涯学習課": "しょうがいがくしゅうか",
+    "中央公民館": "ちゅうおうこうみんかん",
+    "各地区公民館": "かくちくこうみんかん",
+    "図書館": "としょかん",
+    "市民会館": "しみんかいかん",
+    "議会事務局": "ぎかいじむきょく",
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +114,7 @@ class Command(BaseCommand):
             raise CommandError("--password must not be empty.")
         with transaction.atomic():
             departments = self._departments()
+            self._readings()
             rows = [self._user(demo, departments, password) for demo in DEMO_USERS]
             users = list(User.objects.filter(username__in=[d.username for d in DEMO_USERS]))
             users.sort(key=lambda user: [d.username for d in DEMO_USERS].index(user.username))
@@ -98,6 +136,11 @@ class Command(BaseCommand):
             found[name] = existing
         return found
 
+    def _readings(self) -> None:
+        """Give the demo's departments their readings (see READINGS); set ones are kept."""
+        for department in Department.objects.filter(name__in=READINGS, reading=""):
+            department_update(department=department, reading=READINGS[department.name], by=None)
+
     def _user(self, demo: DemoUser, departments: dict[str, Department], password: str):
         department = departments[demo.department] if demo.department else None
         user = User.objects.filter(username=demo.username).first() or User(username=demo.username)
@@ -113,7 +156,7 @@ class Command(BaseCommand):
         role_label = str(Role(demo.role).label)
         if demo.scoped:
             role_label += f"（{department.name}）"
-        return (demo.username, role_label, department.full_name if department else "—", password)
+        return (demo.username, role_label, department.name if department else "—", password)
 
     def _print_table(self, rows: list[tuple[str, str, str, str]]) -> None:
         header = ("ユーザー名", "役割", "所属", "パスワード")
