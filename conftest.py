@@ -490,10 +490,21 @@ def axe() -> Axe:
 
 @pytest.fixture
 def screenshot():
-    """``screenshot(page, name)``: a full-page PNG in artifacts/screenshots/ (git-ignored)."""
+    """``screenshot(page, name)``: a full-page PNG in artifacts/screenshots/ (git-ignored);
+    ``screenshot.both(page, name)``: the same at phone and at desktop width."""
 
     def take(page, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
+    def both(page, name: str) -> None:
+        """``screenshot.both(page, name)``: the page at 390 and at 1280 px wide (a journey's
+        step), as ``name-phone.png`` and ``name-desktop.png``; the page keeps its own size."""
+        size = page.viewport_size
+        for width in ("phone", "desktop"):
+            page.set_viewport_size(VIEWPORTS[width])
+            take(page, f"{name}-{width}")
+        page.set_viewport_size(size)
+
+    take.both = both
     return take

@@ -63,6 +63,11 @@ def wait_saved(page) -> None:
     assert "保存しました" in page.locator("#autosave-status").inner_text()
 
 
+def open_tasks(page, base_url: str) -> None:
+    """マイタスク by its address: the staff menus differ per role (issue 11)."""
+    page.goto(base_url + reverse("backoffice:tasks"))
+
+
 def move(page, name: str, *, comment: str = "", review: str = "") -> None:
     form = page.locator(f"#transition-{name}")
     if comment:
@@ -76,6 +81,8 @@ def move(page, name: str, *, comment: str = "", review: str = "") -> None:
 def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
     page, live_server, screenshot
 ):
+    """Issue 11's journey (b): its steps are also kept at 390 and 1280 px
+    (artifacts/screenshots/journey-sheet-*)."""
     world = make_world()
     cycle = open_year(world)
     StaffUnitCost.objects.create(fy=cycle.fy, amount=Decimal(8000))
@@ -92,9 +99,7 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
 
     # -- the department's editor: My tasks → the hazard-map sheet → fill it ---------------
     log_in(page, base, "editor")
-    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
-        "link", name="マイタスク"
-    ).click()
+    open_tasks(page, base)
     assert page.get_by_role("heading", level=1).inner_text() == "マイタスク"
     task = page.locator(".inbox-item", has_text="ハザードマップ")
     assert "あと" in task.inner_text() and "提出してください" in task.inner_text()
@@ -167,7 +172,7 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
     indicator.refresh_from_db()
     assert indicator.actual == Decimal(24000)
     assert hazard.revisions.filter(source="autosave").exists()
-    screenshot(page, "workspace-sheet-filled-editor")
+    screenshot.both(page, "journey-sheet-1-filled")
 
     assert page.locator("#missing").is_hidden(), "the list of missing fields empties as you save"
     move(page, "submit")
@@ -175,25 +180,23 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
     assert page.locator("#sheet-form").count() == 0
     hazard.refresh_from_db()
     assert hazard.stage == Stage.SUBMITTED
+    screenshot.both(page, "journey-sheet-2-submitted")
     log_out(page)
 
     # -- its head approves ----------------------------------------------------------------
     log_in(page, base, "head")
-    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
-        "link", name="マイタスク"
-    ).click()
+    open_tasks(page, base)
     approve = page.locator(".inbox-item", has_text="一次評価")
     approve.get_by_role("link", name="ハザードマップを周知する。").click()
     assert "浸水想定区域の住民" in page.locator("#purpose").inner_text()
     move(page, "approve", comment="内容を確認しました。")
     assert "承認しました" in page.locator(".messages").inner_text()
+    screenshot.both(page, "journey-sheet-3-approved")
     log_out(page)
 
     # -- the planning office sends the drill sheet back, finalizes and publishes the map ------
     log_in(page, base, "planner")
-    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
-        "link", name="マイタスク"
-    ).click()
+    open_tasks(page, base)
     review = page.locator(".inbox-item", has_text="二次評価")
     assert review.get_by_role("link").count() == 2
     screenshot(page, "workspace-tasks-planner")
@@ -206,13 +209,12 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
         sheet=drill, to_stage=Stage.RETURNED, comment="成果指標を設定してください。"
     ).exists()
 
-    page.get_by_role("navigation", name="職員用メニュー").get_by_role(
-        "link", name="マイタスク"
-    ).click()
+    open_tasks(page, base)
     review.get_by_role("link", name="ハザードマップを周知する。").click()
     move(page, "finalize", review="周知の成果が出ている。外国語版の作成を進めること。")
     move(page, "publish")
     assert "公表しました" in page.locator(".messages").inner_text()
+    screenshot.both(page, "journey-sheet-4-published")
     hazard.refresh_from_db()
     assert hazard.stage == Stage.PUBLISHED
     assert list(EvaluationSheet.objects.published()) == [hazard]
@@ -226,7 +228,7 @@ def test_new_user_journey_fill_submit_approve_send_back_publish_and_read(
     for expected in ("災害時に安全に避難できる", "ハザードマップの配布部数", "24,000", "拡充"):
         assert expected in text, expected
     assert "成果指標を設定してください" not in page.content()
-    screenshot(page, "workspace-journey-portal-result")
+    screenshot.both(page, "journey-sheet-5-portal-result")
 
 
 def test_without_javascript_the_save_button_saves(new_page, live_server):

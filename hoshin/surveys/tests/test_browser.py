@@ -57,15 +57,18 @@ def fill_answers(page) -> None:
 
 
 def test_citizen_answers_at_phone_width_without_javascript(new_page, live_server, screenshot):
+    """Issue 11's journey (c): each step is also kept at 390 and 1280 px
+    (artifacts/screenshots/journey-survey-*)."""
     f.make_districts("中村", "大野", "八幡")
     sample = f.make_sample(required=True, title="市民満足度調査（テスト）")
     page = new_page(viewport="phone", javascript=False)
 
     page.goto(live_server.url + reverse("surveys:list"))
     no_sideways_scroll(page)
+    screenshot.both(page, "journey-survey-1-list")
     with page.expect_navigation():
         page.get_by_role("link", name="市民満足度調査（テスト）").click()
-    screenshot(page, "surveys-answer-phone-nojs")
+    screenshot.both(page, "journey-survey-2-questions")
     no_sideways_scroll(page)
 
     # Sending nothing: a summary of the problems and a message at the required question.
@@ -76,12 +79,13 @@ def test_citizen_answers_at_phone_width_without_javascript(new_page, live_server
         .inner_text()
         .endswith("この設問は回答が必要です。")
     )
-    screenshot(page, "surveys-answer-errors-phone-nojs")
+    screenshot.both(page, "journey-survey-3-errors")
     assert SurveyResponse.objects.count() == 0
 
     fill_answers(page)
     submit(page)
     assert page.get_by_role("heading", level=1).inner_text() == "回答ありがとうございました"
+    screenshot.both(page, "journey-survey-4-thanks")
     response = SurveyResponse.objects.get()
     assert (response.age_band, response.district.name) == ("30s", "大野")
     assert response.answers.get(question=sample.number).number == 25

@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.cache import cache
 
 from conftest import browser_sign_in
-from hoshin.org.models import District, Role
+from hoshin.org.models import Role
 from hoshin.org.tests.factories import make_user
-from hoshin.voices.models import CitizenVoice, VoiceCategory, VoiceStatus
+from hoshin.voices.models import CitizenVoice, VoiceStatus
+from hoshin.voices.tests.handling_helpers import REPLY_TEXT, assigned, make_staff, sent
 from hoshin.voices.tests.intake_helpers import png_bytes
 
 pytestmark = [
@@ -38,14 +39,15 @@ def no_sideways_scroll(page, name: str) -> None:
 def test_writer_sends_a_letter_from_a_phone_and_follows_it(
     new_page, live_server, axe, screenshot, tmp_path
 ):
-    VoiceCategory.objects.create(name="道路・交通")
-    District.objects.create(name="中央地区")
+    """Issue 11's journey (a): each step is also kept at 390 and 1280 px
+    (artifacts/screenshots/journey-letter-*)."""
+    staff = make_staff()  # with the category 道路・交通 and the district 中央地区
     page = new_page(viewport="phone")
     failures = []
 
     page.goto(live_server.url + "/voices/new/")
     assert page.evaluate("document.documentElement.lang") == "ja"
-    screenshot(page, "voices-form-phone")
+    screenshot.both(page, "journey-letter-1-form")
     failures += axe.findings(page, "form (phone)")
     no_sideways_scroll(page, "form")
     assert not page.locator(".field--hp").is_visible(), "the honeypot is hidden from people"
@@ -55,7 +57,7 @@ def test_writer_sends_a_letter_from_a_phone_and_follows_it(
     page.get_by_role("button", name="送信する").click()
     page.get_by_role("alert").wait_for()  # the form comes back with the error summary
     assert "内容を入力してください。" in page.get_by_role("alert").inner_text()
-    screenshot(page, "voices-form-errors-phone")
+    screenshot.both(page, "journey-letter-2-form-errors")
     failures += axe.findings(page, "form with errors (phone)")
     no_sideways_scroll(page, "form with errors")
 
@@ -80,7 +82,7 @@ def test_writer_sends_a_letter_from_a_phone_and_follows_it(
     receipt = page.locator("#receipt-number").inner_text().strip()
     secret = page.locator("#receipt-secret").inner_text().strip()
     assert receipt.endswith("-0001") and len(secret) >= 10
-    screenshot(page, "voices-thanks-phone")
+    screenshot.both(page, "journey-letter-3-thanks")
     failures += axe.findings(page, "thanks (phone)")
     no_sideways_scroll(page, "thanks")
 
@@ -97,9 +99,21 @@ def test_writer_sends_a_letter_from_a_phone_and_follows_it(
     page.get_by_role("button", name="確認する").click()
     assert page.locator("#voice-status").inner_text() == VoiceStatus.RECEIVED.label
     assert "通学路の歩道について 髙﨑" in page.get_by_role("main").inner_text()
-    screenshot(page, "voices-status-phone")
+    screenshot.both(page, "journey-letter-4-status")
     failures += axe.findings(page, "status (phone)")
     no_sideways_scroll(page, "status")
+
+    # The office routes it, the road department replies: the writer looks again.
+    sent(staff, voice=assigned(staff, voice))
+    page.goto(live_server.url + "/voices/status/")
+    page.get_by_label("受付番号").fill(receipt)
+    page.get_by_label("照会キー").fill(secret)
+    page.get_by_role("button", name="確認する").click()
+    assert page.locator("#voice-status").inner_text() == VoiceStatus.ANSWERED.label
+    assert REPLY_TEXT in page.get_by_role("main").inner_text()
+    screenshot.both(page, "journey-letter-5-answered")
+    failures += axe.findings(page, "status answered (phone)")
+    no_sideways_scroll(page, "status answered")
 
     # A wrong secret: a message, and still an accessible page.
     page.goto(live_server.url + "/voices/status/")
