@@ -13,12 +13,12 @@ missing, building a letter fails with LetterFontMissing saying what to install.
 import datetime
 import io
 
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from hoshin.lib.city import city_name, mayor_title
 from hoshin.lib.fiscal import format_date
 from hoshin.lib.pdf import SERIF, JapaneseFontMissing, japanese_font, wrap_lines
 from hoshin.voices.models import ReplyStage, VoiceReply
@@ -38,14 +38,13 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
     """Everything printed on the letter, as text (also used by tests)."""
     voice = reply.voice
     writer = writer_of(voice)
-    city = settings.HOSHIN_CITY_NAME or ""
     department = voice.lead_department
     return {
         "receipt": f"受付番号 {voice.receipt_number}",
         "date": format_date(today),
         "postal_address": (writer.postal_address if writer else "").splitlines(),
         "name": f"{writer.name} 様" if writer and writer.name else "投稿者 様",
-        "sender": f"{city}長" if city.endswith(("市", "町", "村", "区")) else f"{city}市長",
+        "sender": mayor_title(),
         "sender_department": f"（担当：{department.full_name}）" if department else "",
         "title": f"「{voice.subject}」について（回答）",
         "opening": (
@@ -58,7 +57,7 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
             if department
             else ""
         ),
-        "city": city,
+        "city": city_name(),
     }
 
 
