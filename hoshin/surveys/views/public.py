@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from hoshin.surveys.forms import (
@@ -127,7 +128,9 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
             return _token_page(
                 request,
                 survey,
-                error="招待コードが正しくありません。お手元の案内に記載のコードを確かめてください。",
+                error=gettext(
+                    "招待コードが正しくありません。お手元の案内に記載のコードを確かめてください。"
+                ),
                 status=200 if request.method == "GET" else 400,
             )
         if already_answered(survey=survey, invitation=invitation):
@@ -158,7 +161,9 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
         except AlreadyAnswered:
             return _answered(request, survey, status=409)
         except InvitationInvalid:
-            return _token_page(request, survey, error="招待コードが正しくありません。", status=400)
+            return _token_page(
+                request, survey, error=gettext("招待コードが正しくありません。"), status=400
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 errors = error.message_dict

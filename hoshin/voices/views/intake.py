@@ -353,7 +353,8 @@ def status(request: HttpRequest) -> HttpResponse:
             None,
             gettext(
                 "受付番号か照会キーが違います。受付のときの画面か、受付確認のメールに"
-                "書かれているとおりに入力してください（照会キーは大文字と小文字を区別します）。"
+                "書かれている受付番号と照会キーを確かめてください（照会キーの大文字と小文字、"
+                "全角と半角、空白やハイフンは区別しません）。"
             ),
         )
     return render(request, "voices/public/status.html", {**context, "form": form})
