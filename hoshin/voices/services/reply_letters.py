@@ -21,6 +21,7 @@ from reportlab.pdfgen import canvas
 from hoshin.lib.city import city_name, mayor_title
 from hoshin.lib.fiscal import format_date
 from hoshin.lib.pdf import SERIF, JapaneseFontMissing, japanese_font, wrap_lines
+from hoshin.org.contact import department_contact
 from hoshin.voices.models import ReplyStage, VoiceReply
 from hoshin.voices.selectors.access import voice_access
 from hoshin.voices.services.errors import LetterFontMissing, VoiceError, VoicePermissionError
@@ -39,6 +40,7 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
     voice = reply.voice
     writer = writer_of(voice)
     department = voice.lead_department
+    contact = department_contact(department)
     return {
         "receipt": f"受付番号 {voice.receipt_number}",
         "date": format_date(today),
@@ -57,6 +59,7 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
             if department
             else ""
         ),
+        "contact_details": contact.text_lines()[1:] if contact else [],
         "city": city_name(),
     }
 
@@ -138,6 +141,10 @@ def _draw(parts: dict, font: str, *, subject: str) -> bytes:
         for line in wrap_lines(parts["contact"], font, FONT_SIZE, width):
             new_page_if_needed()
             text_line(line)
+        for detail in parts["contact_details"]:
+            for line in wrap_lines(detail, font, FONT_SIZE, width):
+                new_page_if_needed()
+                text_line(line)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -442,3 +442,17 @@ def test_without_a_city_name_the_mail_has_no_placeholder_and_the_letter_is_signe
     replies.reply_send(reply=reply, by=staff.office, method=VoiceReply.Method.EMAIL)
     (message,) = mail.outbox
     assert message.subject.startswith("「") and "【" not in message.subject
+
+
+def test_reply_mail_and_letter_say_how_to_reach_the_answering_department(staff):
+    staff.road.phone = "0000-00-3333"
+    staff.road.email = "douro@city.example.jp"
+    staff.road.save()
+    reply = approved(staff)
+    lines = reply_letters.letter_lines(reply=reply, today=datetime.date(2025, 6, 16))
+    assert lines["contact_details"] == ["電話：0000-00-3333", "メール：douro@city.example.jp"]
+    replies.reply_send(reply=reply, by=staff.office, method=VoiceReply.Method.EMAIL)
+    (message,) = mail.outbox
+    assert (
+        "お問い合わせ先：道路課\n電話：0000-00-3333\nメール：douro@city.example.jp" in message.body
+    )

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from conftest import shared_data
 from hoshin.voices.models import VoiceEvent, VoiceEventStep, VoiceReply, VoiceStatus
@@ -12,8 +13,8 @@ from hoshin.voices.selectors.timeline import status_timeline
 from hoshin.voices.services import publication, replies, routing
 from hoshin.voices.services.intake import voice_receive
 from hoshin.voices.tests.handling_helpers import (
-    REPLY_TEXT,
     RECEIVED_ON,
+    REPLY_TEXT,
     approved,
     make_staff,
 )
@@ -136,3 +137,19 @@ def test_a_status_that_comes_back_is_named_for_what_happened(staff):
     assert VoiceEvent.objects.filter(voice=voice, step=VoiceEventStep.REOPENED).count() == 1
     voice.refresh_from_db()
     assert voice.status == VoiceStatus.ASSIGNED
+
+
+def test_status_and_published_pages_show_the_departments_contact(client, staff):
+    staff.road.phone = "0000-00-4444"
+    staff.road.opening_hours = "平日 8時30分〜17時15分"
+    staff.road.save()
+    receipt = rerouted_and_answered(staff)
+    voice = receipt.voice
+    html = client.post(
+        "/voices/status/", {"receipt_number": voice.receipt_number, "secret": receipt.secret}
+    ).content.decode()
+    assert "お問い合わせ先" in html and "0000-00-4444" in html
+    published = client.get(
+        reverse("voices:published_detail", args=[voice.publication.pk])
+    ).content.decode()
+    assert "0000-00-4444" in published and "平日 8時30分〜17時15分" in published
