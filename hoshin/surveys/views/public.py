@@ -30,6 +30,7 @@ from hoshin.surveys.selectors.public import (
     surveys_open,
     surveys_upcoming,
 )
+from hoshin.surveys.selectors.public_results import surveys_with_public_results
 from hoshin.surveys.services.answering import (
     AlreadyAnswered,
     InvitationInvalid,
@@ -65,7 +66,7 @@ def _remember_browser(response: HttpResponse, browser_id: str) -> HttpResponse:
 
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     """Render a public survey page with the portal frame's menu and breadcrumbs."""
-    crumbs = [("市民アンケート", reverse("surveys:list"))]
+    crumbs = [(gettext("市民アンケート"), reverse("surveys:list"))]
     survey = context.get("survey")
     if survey is not None:
         crumbs.append((survey.title, reverse("surveys:answer", args=[survey.pk])))
@@ -74,12 +75,16 @@ def _page(request, template: str, context: dict, status: int = 200) -> HttpRespo
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
-    """Surveys open now, and those opening later."""
+    """Surveys open now, those opening later, and closed ones whose results are public."""
     now = timezone.now()
     return _page(
         request,
         "surveys/public/list.html",
-        {"open_surveys": surveys_open(when=now), "upcoming": surveys_upcoming(when=now)},
+        {
+            "open_surveys": surveys_open(when=now),
+            "upcoming": surveys_upcoming(when=now),
+            "with_results": surveys_with_public_results(when=now),
+        },
     )
 
 
