@@ -227,3 +227,11 @@ def test_feeds_page_lists_no_draft_plan(client, world):
     plan_set_published(plan=world.plan, published=False, by=world.planner)
     html = client.get(reverse("portal:feeds")).content.decode()
     assert reverse("portal:plan_feed", args=[world.plan.pk]) not in html
+
+
+def test_feed_titles_name_the_city(client, world, settings):
+    settings.HOSHIN_CITY_NAME = "ほしの市"
+    root = ET.fromstring(client.get(reverse("portal:feed_results")).content)
+    assert root.findtext(f"{ATOM}title") == "評価結果の公表 | ほしの市 行政経営ポータル"
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("portal:feeds")}"' in home.split('<footer class="site-footer">')[0]
