@@ -14,6 +14,11 @@ setup:
 	@bash scripts/setup.sh
 
 # The worker (queued PDFs and e-mails) runs in the background and stops with runserver.
+# The demo runs a fictional city, so that the header, e-mails, letters, PDFs and the open-data
+# credit show a name (HOSHIN_CITY_NAME in the environment still wins).
+DEMO_CITY_NAME := ほしの市
+demo demo-data: export HOSHIN_CITY_NAME ?= $(DEMO_CITY_NAME)
+
 demo: setup demo-data
 	@$(MANAGE) run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from hoshin.changes import downloads
 from hoshin.changes.page_cache import public_page
+from hoshin.lib.city import portal_name
 from hoshin.lib.spreadsheets import CP932, UTF8_BOM, CsvEncodingError, csv_encoding
 from hoshin.opendata import exporters
 from hoshin.opendata.base import DEFAULT_HEADERS, FILTER_NAMES, HEADERS, FilterError
@@ -51,10 +52,8 @@ def attribution() -> str:
     custom = settings.HOSHIN_OPEN_DATA_ATTRIBUTION
     if custom:
         return str(custom)
-    city = settings.HOSHIN_CITY_NAME
-    source = f"{city} {_('行政経営ポータル')}".strip()
     return _("出典：%(source)s オープンデータ（%(license)s）") % {
-        "source": source,
+        "source": portal_name(),
         "license": open_data_license()["name"],
     }
 

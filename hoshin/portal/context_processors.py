@@ -4,7 +4,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+
+from hoshin.lib.city import city_name, portal_name
 
 
 @cache
@@ -29,10 +31,8 @@ def html_lang() -> str:
 
 
 def site(request):
-    city_name = settings.HOSHIN_CITY_NAME
-    portal_name = gettext("行政経営ポータル")
     return {
-        "city_name": city_name,
-        "site_name": f"{city_name} {portal_name}" if city_name else portal_name,
+        "city_name": city_name(),
+        "site_name": portal_name(),
         "html_lang": html_lang(),
     }

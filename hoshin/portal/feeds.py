@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from hoshin.changes.page_cache import public_page
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors import public as results_selectors
+from hoshin.lib.city import portal_name
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.org.models import Department
 from hoshin.plans import links
@@ -58,9 +59,7 @@ class ResultsFeed(Feed):
     feed_type = Atom1Feed
 
     def site_name(self) -> str:
-        city = settings.HOSHIN_CITY_NAME
-        portal = _("行政経営ポータル")
-        return f"{city} {portal}" if city else portal
+        return portal_name()
 
     def title(self, obj=None) -> str:
         return _("評価結果の公表 | %(site)s") % {"site": self.site_name()}

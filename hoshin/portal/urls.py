@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("departments/", views.department_list, name="departments"),
     path("departments/<int:department_id>/", views.department_detail, name="department"),
+    path("feeds/", views.feed_list, name="feeds"),
     path("feeds/results.atom", feeds.results_feed, name="feed_results"),
     path("plans/<int:plan_id>/results.atom", feeds.plan_feed, name="plan_feed"),
     path(

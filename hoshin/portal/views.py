@@ -147,3 +147,38 @@ def department_detail(request, department_id: int):
             "nav_section": "departments",
         },
     )
+
+
+@require_safe
+@public_page
+def feed_list(request):
+    """Every Atom feed (site-wide, per plan, per department), explained for people who have
+    never used a feed reader, each with its full URL to copy into one."""
+
+    def feed(name: str, url: str, page: str) -> dict:
+        return {"name": name, "url": request.build_absolute_uri(url), "page": page}
+
+    plans = [
+        feed(plan.name, reverse("portal:plan_feed", args=[plan.pk]), plan.get_absolute_url())
+        for plan in selectors.plans_public_list()
+    ]
+    departments = [
+        feed(
+            department.name,
+            reverse("portal:department_feed", args=[department.pk]),
+            department.get_absolute_url(),
+        )
+        for department in selectors.departments_public().filter(valid_until_fy__isnull=True)
+    ]
+    return render(
+        request,
+        "portal/feeds.html",
+        {
+            "site_feed": feed(
+                _("すべての計画の評価結果"), reverse("portal:feed_results"), reverse("portal:home")
+            ),
+            "plan_feeds": plans,
+            "department_feeds": departments,
+            "breadcrumbs": [(_("更新情報（フィード）"), reverse("portal:feeds"))],
+        },
+    )

@@ -9,7 +9,6 @@ import datetime
 import math
 import tempfile
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -17,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table
 
+from hoshin.lib.city import city_name
 from hoshin.lib.fiscal import format_date, format_fiscal_year
 from hoshin.lib.numbers import format_rate
 from hoshin.lib.pdf import JapaneseDocument
@@ -180,7 +180,7 @@ def _tree(document: JapaneseDocument, annual: AnnualPlan, totals: AnnualTotals) 
 
 
 def _cover(document: JapaneseDocument, annual: AnnualPlan, today: datetime.date) -> list:
-    city = settings.HOSHIN_CITY_NAME or ""
+    city = city_name()
     return [
         Spacer(1, 60 * mm),
         document.para(annual.plan.name, "title"),

@@ -8,13 +8,13 @@ first pass already has the final layout and two passes are enough.
 
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from hoshin.lib.city import city_name
 from hoshin.lib.pdf import JapaneseDocument
 
 MARGIN = 15 * mm
@@ -75,11 +75,13 @@ class ReportDocTemplate(BaseDocTemplate):
             topMargin=MARGIN,
             bottomMargin=MARGIN + 4 * mm,
             title=title,
-            author=settings.HOSHIN_CITY_NAME or "",
+            author=city_name(),
             creator="hoshin",
             lang="ja",
         )
         self.document = document
+        # Every page says whose report it is: a printed page travels without its cover.
+        footer = f"{city_name()}　{footer}" if city_name() else footer
         self.footer = document.text(footer if len(footer) <= 70 else footer[:69] + "…")
         self.outline_levels = outline_levels
         self.cover = cover

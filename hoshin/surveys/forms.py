@@ -74,6 +74,15 @@ class SurveyForm(EmptyChoiceMixin, forms.Form):
     asks_district = forms.BooleanField(
         label=_("回答者に地区を尋ねる"), required=False, initial=True
     )
+    results_public = forms.BooleanField(
+        label=_("受付終了後に集計結果を公開する"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "選択肢と5段階評価の件数・割合、数値の平均と中央値を市民向けページに載せます。"
+            "自由記述と回答者の属性は載せません。"
+        ),
+    )
 
     @classmethod
     def initial_for(cls, survey: Survey) -> dict:
@@ -87,6 +96,7 @@ class SurveyForm(EmptyChoiceMixin, forms.Form):
                 "answer_limit",
                 "asks_age_band",
                 "asks_district",
+                "results_public",
             )
         }
 

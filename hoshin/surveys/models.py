@@ -57,6 +57,10 @@ class SurveyQuerySet(models.QuerySet):
         """Published surveys accepting answers at ``when`` (opens_at ≤ when < closes_at)."""
         return self.published().filter(opens_at__lte=when, closes_at__gt=when)
 
+    def results_public_at(self, when) -> "SurveyQuerySet":
+        """The one door to public results: published surveys that allow it and are closed."""
+        return self.published().filter(results_public=True, closes_at__lte=when)
+
 
 class Survey(models.Model):
     title = models.CharField(_("タイトル"), max_length=200)
@@ -71,6 +75,8 @@ class Survey(models.Model):
     )
     asks_age_band = models.BooleanField(_("年代を尋ねる"), default=True)
     asks_district = models.BooleanField(_("地区を尋ねる"), default=True)
+    # Citizens see the aggregated results once answering has ended (never the free texts).
+    results_public = models.BooleanField(_("受付終了後に集計結果を公開する"), default=False)
     version = models.PositiveIntegerField(_("版"), default=1)
     previous_version = models.OneToOneField(
         "self",

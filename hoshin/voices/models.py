@@ -224,6 +224,16 @@ class VoiceAttachment(models.Model):
         return self.original_name
 
 
+class VoiceEventStep(models.TextChoices):
+    """What a step that keeps the status did, so the writer's timeline can say why it recurs."""
+
+    NONE = "", _("（状況の変化）")
+    REROUTED = "rerouted", _("担当課を変更しました")
+    REOPENED = "reopened", _("対応を再開しました")
+    PUBLISHED = "published", _("ホームページに掲載しました")
+    WITHDRAWN = "withdrawn", _("ホームページへの掲載を取りやめました")
+
+
 class VoiceEvent(models.Model):
     """A status change or routing step, for the staff log and the writer's status page."""
 
@@ -233,6 +243,9 @@ class VoiceEvent(models.Model):
     status = models.CharField(_("状況"), max_length=20, choices=VoiceStatus.choices)
     note = models.TextField(_("職員用メモ"), blank=True)
     public_note = models.TextField(_("本人に表示する説明"), blank=True)
+    step = models.CharField(
+        _("手続"), max_length=20, choices=VoiceEventStep.choices, default="", blank=True
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作者"), null=True, on_delete=models.SET_NULL
     )

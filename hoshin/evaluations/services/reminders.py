@@ -18,7 +18,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet, ReminderLog, Stage
+from hoshin.lib.city import city_name
 from hoshin.lib.digests import (
     Digest,
     DigestReport,
@@ -153,7 +153,7 @@ def reminder_message(
         "today": today,
         "today_label": format_date(today),
         "tasks_url": absolute_url(reverse("backoffice:tasks")),
-        "city_name": settings.HOSHIN_CITY_NAME,
+        "city_name": city_name(),
     }
     return render_email("evaluations/email/reminder", context, digest.user.email, html=True)
 

@@ -58,6 +58,7 @@ PORTAL_PAGES = {
     "action",
     "departments",
     "department",
+    "feeds",
     "feed_results",
     "plan_feed",
     "department_feed",
@@ -114,7 +115,12 @@ def every_public_page(client: Client) -> dict[str, str]:
     """Every portal URL for every id that exists (published or not), with its body."""
     names = {pattern.name for pattern in portal_urls.urlpatterns}
     assert names == PORTAL_PAGES, "a new portal page: add it to this attacker's list"
-    urls = [reverse("portal:home"), reverse("portal:departments"), reverse("portal:feed_results")]
+    urls = [
+        reverse("portal:home"),
+        reverse("portal:departments"),
+        reverse("portal:feeds"),
+        reverse("portal:feed_results"),
+    ]
     for pk in Plan.objects.values_list("pk", flat=True):
         urls += [reverse("portal:plan", args=[pk]), reverse("portal:plan_feed", args=[pk])]
     urls += [

@@ -227,3 +227,11 @@ def test_csv_escapes_published_text_with_every_formula_start(client, results, st
     EvaluationSheet.objects.filter(pk=results.sheet.pk).update(department_comment=text)
     (record,) = csv_records(body(client.get(url("sheets", "csv"))), "utf-8-sig", "sheets")
     assert record["department_comment"] == "'" + text
+
+
+def test_credit_line_names_the_city(client, results, settings):
+    settings.HOSHIN_CITY_NAME = "ほしの市"
+    document = json.loads(body(client.get(url("indicators", "json"))))
+    assert document["attribution"].startswith("出典：ほしの市 行政経営ポータル オープンデータ")
+    page = client.get(reverse("opendata:catalogue")).content.decode()
+    assert "出典：ほしの市 行政経営ポータル オープンデータ" in page

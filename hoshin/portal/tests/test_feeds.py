@@ -198,3 +198,40 @@ def test_summary_html_escapes_plan_and_department_names(client, world):
     assert "<script>" not in summary.text and "<b>" not in summary.text
     assert "計画&lt;script&gt;alert(1)&lt;/script&gt;&amp;Co" in summary.text
     assert "防災&lt;b&gt;課&lt;/b&gt;&amp;係" in summary.text
+
+
+def test_feeds_page_explains_feeds_and_lists_every_feed_with_its_full_url(client, world):
+    take_to(world, open_year(world), world.bousai_action, Stage.PUBLISHED)
+    response = client.get(reverse("portal:feeds"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "フィードとは" in html and "フィードリーダー" in html
+    base = "http://testserver"
+    for feed_url in (
+        reverse("portal:feed_results"),
+        reverse("portal:plan_feed", args=[world.plan.pk]),
+        reverse("portal:department_feed", args=[world.bousai.pk]),
+    ):
+        assert f'readonly value="{base}{feed_url}"' in html, feed_url
+        assert client.get(feed_url).status_code == 200
+    # Every URL field has its own label (copying works without JavaScript).
+    assert html.count('class="feed-list__url"') == html.count('class="feed-list__label"')
+    # The footer of every page leads people to this page, not to raw XML.
+    home = client.get(reverse("portal:home")).content.decode()
+    footer = home[home.index('<footer class="site-footer">') :]
+    assert f'href="{reverse("portal:feeds")}"' in footer
+    assert f'href="{reverse("portal:feed_results")}"' not in footer
+
+
+def test_feeds_page_lists_no_draft_plan(client, world):
+    plan_set_published(plan=world.plan, published=False, by=world.planner)
+    html = client.get(reverse("portal:feeds")).content.decode()
+    assert reverse("portal:plan_feed", args=[world.plan.pk]) not in html
+
+
+def test_feed_titles_name_the_city(client, world, settings):
+    settings.HOSHIN_CITY_NAME = "ほしの市"
+    root = ET.fromstring(client.get(reverse("portal:feed_results")).content)
+    assert root.findtext(f"{ATOM}title") == "評価結果の公表 | ほしの市 行政経営ポータル"
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("portal:feeds")}"' in home.split('<footer class="site-footer">')[0]

@@ -598,3 +598,16 @@ def test_department_reached_only_through_a_reorganisation_is_public(client, samp
         "公開している計画で、この部署が担当している取組はありません。" in response.content.decode()
     )
     assert Department.objects.filter(pk=successor.pk).exists()
+
+
+def test_department_page_shows_how_to_reach_it(client, sample):
+    sample.disaster.phone = "0000-00-1111"
+    sample.disaster.email = "bousai@city.example.jp"
+    sample.disaster.opening_hours = "平日 8時30分〜17時15分"
+    sample.disaster.save()
+    html = client.get(sample.disaster.get_absolute_url()).content.decode()
+    assert "お問い合わせ先" in html
+    assert '<a href="tel:0000001111">0000-00-1111</a>' in html
+    assert "bousai@city.example.jp" in html and "平日 8時30分〜17時15分" in html
+    closed = client.get(sample.former_disaster.get_absolute_url()).content.decode()
+    assert "お問い合わせ先" not in closed  # an abolished office answers no telephone

@@ -272,3 +272,9 @@ def test_annual_pdf_is_built_once_per_version_of_the_public_data(client, reports
     reports.plan.save()  # a change to public data: a new version, a new report
     b"".join(client.get(url).streaming_content)
     assert len(built) == 2
+
+
+def test_sheet_pdf_footer_names_the_city(client, reports, settings):
+    settings.HOSHIN_CITY_NAME = "ほしの市"
+    pages = pdf_pages(body(client.get(sheet_url(reports.published.action_id))))
+    assert all("ほしの市" in page for page in pages)

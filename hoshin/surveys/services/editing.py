@@ -99,6 +99,7 @@ def survey_create(
     asks_district: bool = True,
     opens_at: datetime.datetime | None = None,
     closes_at: datetime.datetime | None = None,
+    results_public: bool = False,
     by=None,
 ) -> Survey:
     """Create a draft survey (no questions yet)."""
@@ -113,6 +114,7 @@ def survey_create(
         asks_district=asks_district,
         opens_at=opens_at,
         closes_at=closes_at,
+        results_public=results_public,
         created_by=by if getattr(by, "pk", None) else None,
     )
     audit_record(
@@ -132,9 +134,13 @@ def survey_update(
     answer_limit: str,
     asks_age_band: bool,
     asks_district: bool,
+    results_public: bool | None = None,
     by=None,
 ) -> Survey:
-    """Change a survey's settings; the dates may change at any time, the rest only before answers."""
+    """Change a survey's settings; the dates may change at any time, the rest only before answers.
+
+    ``results_public`` (None: unchanged) may change at any time too: it only decides whether
+    citizens see the aggregated results once answering has ended."""
     survey = survey_lock(survey)
     structural = (answer_limit, asks_age_band, asks_district) != (
         survey.answer_limit,
@@ -155,6 +161,8 @@ def survey_update(
     survey.opens_at, survey.closes_at = opens_at, closes_at
     survey.answer_limit = answer_limit
     survey.asks_age_band, survey.asks_district = asks_age_band, asks_district
+    if results_public is not None:
+        survey.results_public = results_public
     survey.save()
     audit_record(
         actor=by,
@@ -268,6 +276,7 @@ def survey_new_version(*, survey: Survey, by=None) -> Survey:
         answer_limit=survey.answer_limit,
         asks_age_band=survey.asks_age_band,
         asks_district=survey.asks_district,
+        results_public=survey.results_public,
         version=survey.version + 1,
         previous_version=survey,
         created_by=by if getattr(by, "pk", None) else None,

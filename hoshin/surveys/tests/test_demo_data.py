@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.urls import reverse
 
 from conftest import shared_data
 from hoshin.org.models import District
@@ -132,3 +133,12 @@ def test_existing_districts_are_kept():
     seed()
     assert District.objects.get(name="中村").position == 99
     assert District.objects.filter(name="中村").count() == 1
+
+
+def test_citizens_see_the_closed_surveys_results_but_not_the_open_ones(client, seeded):
+    closed, still_open = seeded
+    assert closed.results_public
+    listed = client.get(reverse("surveys:list")).content.decode()
+    assert reverse("surveys:results", args=[closed.pk]) in listed
+    assert client.get(reverse("surveys:results", args=[closed.pk])).status_code == 200
+    assert client.get(reverse("surveys:results", args=[still_open.pk])).status_code == 404

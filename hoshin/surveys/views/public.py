@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from hoshin.surveys.forms import (
@@ -29,6 +30,7 @@ from hoshin.surveys.selectors.public import (
     surveys_open,
     surveys_upcoming,
 )
+from hoshin.surveys.selectors.public_results import surveys_with_public_results
 from hoshin.surveys.services.answering import (
     AlreadyAnswered,
     InvitationInvalid,
@@ -64,7 +66,7 @@ def _remember_browser(response: HttpResponse, browser_id: str) -> HttpResponse:
 
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     """Render a public survey page with the portal frame's menu and breadcrumbs."""
-    crumbs = [("市民アンケート", reverse("surveys:list"))]
+    crumbs = [(gettext("市民アンケート"), reverse("surveys:list"))]
     survey = context.get("survey")
     if survey is not None:
         crumbs.append((survey.title, reverse("surveys:answer", args=[survey.pk])))
@@ -73,12 +75,16 @@ def _page(request, template: str, context: dict, status: int = 200) -> HttpRespo
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
-    """Surveys open now, and those opening later."""
+    """Surveys open now, those opening later, and closed ones whose results are public."""
     now = timezone.now()
     return _page(
         request,
         "surveys/public/list.html",
-        {"open_surveys": surveys_open(when=now), "upcoming": surveys_upcoming(when=now)},
+        {
+            "open_surveys": surveys_open(when=now),
+            "upcoming": surveys_upcoming(when=now),
+            "with_results": surveys_with_public_results(when=now),
+        },
     )
 
 
@@ -127,7 +133,9 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
             return _token_page(
                 request,
                 survey,
-                error="招待コードが正しくありません。お手元の案内に記載のコードを確かめてください。",
+                error=gettext(
+                    "招待コードが正しくありません。お手元の案内に記載のコードを確かめてください。"
+                ),
                 status=200 if request.method == "GET" else 400,
             )
         if already_answered(survey=survey, invitation=invitation):
@@ -158,7 +166,9 @@ def survey_answer(request: HttpRequest, survey_id: int) -> HttpResponse:
         except AlreadyAnswered:
             return _answered(request, survey, status=409)
         except InvitationInvalid:
-            return _token_page(request, survey, error="招待コードが正しくありません。", status=400)
+            return _token_page(
+                request, survey, error=gettext("招待コードが正しくありません。"), status=400
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 errors = error.message_dict

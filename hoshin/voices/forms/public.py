@@ -379,7 +379,10 @@ class StatusLookupForm(forms.Form):
     )
     secret = forms.CharField(
         label=_("照会キー"),
-        help_text=_("受付のときに表示した、またはメールでお知らせした英数字です。"),
+        help_text=_(
+            "受付のときに表示した、またはメールでお知らせした英数字です。"
+            "大文字と小文字は区別しません。"
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
         ),

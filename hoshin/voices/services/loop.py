@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet
+from hoshin.lib.city import city_name, mail_subject_tag
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.queue.services import enqueue
 from hoshin.voices.models import CitizenVoice, VoiceNotification, VoiceWriter
@@ -91,7 +92,8 @@ def notice_message(notice: Notice) -> EmailMultiAlternatives:
         "plan": sheet.cycle.plan,
         "fy_label": format_fiscal_year(sheet.cycle.fy),
         "action_url": notice.action_url,
-        "city_name": settings.HOSHIN_CITY_NAME,
+        "city_name": city_name(),
+        "subject_tag": mail_subject_tag(),
     }
     subject = render_to_string("voices/email/results_published_subject.txt", context)
     body = render_to_string("voices/email/results_published_body.txt", context)

@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from hoshin.lib.city import city_name, mail_subject_tag
 from hoshin.lib.fiscal import format_date
 from hoshin.voices.models import CitizenVoice
 
@@ -32,7 +33,8 @@ def acknowledgement_message(*, voice: CitizenVoice, secret: str, to: str) -> Ema
         "received_label": format_date(voice.received_on),
         "reply_due_label": format_date(voice.reply_due) if voice.reply_due else "",
         "status_url": status_page_url(),
-        "city_name": settings.HOSHIN_CITY_NAME,
+        "city_name": city_name(),
+        "subject_tag": mail_subject_tag(),
     }
     subject = render_to_string("voices/email/acknowledgement_subject.txt", context)
     subject = " ".join(subject.split())

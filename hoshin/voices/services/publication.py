@@ -21,7 +21,14 @@ from hoshin.audit.services import audit_record
 from hoshin.changes.channel import announce
 from hoshin.org.models import TEXT_LIMIT
 from hoshin.org.roles import is_public_hearing_office
-from hoshin.voices.models import CitizenVoice, ReplyStage, VoicePublication, VoiceReply, VoiceStatus
+from hoshin.voices.models import (
+    CitizenVoice,
+    ReplyStage,
+    VoiceEventStep,
+    VoicePublication,
+    VoiceReply,
+    VoiceStatus,
+)
 from hoshin.voices.services.errors import (
     ConsentError,
     PublicationCheckError,
@@ -168,7 +175,13 @@ def publication_publish(
     publication.published_at = timezone.now()
     publication.published_by = by
     publication.save(update_fields=["is_published", "published_at", "published_by"])
-    voice_event_add(voice=voice, by=by, note="ホームページで公表")
+    voice_event_add(
+        voice=voice,
+        by=by,
+        note="ホームページで公表",
+        public_note="お名前などの個人情報を除いて、ご意見と回答をホームページに掲載しました。",
+        step=VoiceEventStep.PUBLISHED,
+    )
     audit_record(
         actor=by,
         verb="voice_publication.publish",
@@ -193,7 +206,12 @@ def publication_unpublish(*, publication: VoicePublication, by, reason: str) -> 
     publication.is_published = False
     publication.published_at = None
     publication.save(update_fields=["is_published", "published_at"])
-    voice_event_add(voice=publication.voice, by=by, note=f"公表を取り下げ: {reason}")
+    voice_event_add(
+        voice=publication.voice,
+        by=by,
+        note=f"公表を取り下げ: {reason}",
+        step=VoiceEventStep.WITHDRAWN,
+    )
     audit_record(
         actor=by,
         verb="voice_publication.unpublish",

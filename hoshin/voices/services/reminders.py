@@ -21,11 +21,11 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from hoshin.audit.services import audit_record
+from hoshin.lib.city import city_name
 from hoshin.lib.digests import (
     Digest,
     DigestReport,
@@ -168,7 +168,7 @@ def voice_reminder_message(
         "digest": digest,
         "today_label": format_date(today),
         "list_url": absolute_url(reverse("voices_staff:overdue")),
-        "city_name": settings.HOSHIN_CITY_NAME,
+        "city_name": city_name(),
     }
     return render_email("voices/email/reminder", context, digest.user.email, html=False)
 

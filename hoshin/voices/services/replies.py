@@ -18,14 +18,15 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hoshin.audit.services import audit_record
+from hoshin.lib.city import city_name, mail_subject_tag
 from hoshin.lib.fiscal import format_date
+from hoshin.org.contact import department_contact
 from hoshin.org.models import TEXT_LIMIT
 from hoshin.org.roles import is_public_hearing_office
 from hoshin.voices.models import (
@@ -291,10 +292,12 @@ def reply_email(*, reply: VoiceReply, writer: VoiceWriter) -> EmailMultiAlternat
         "voice": voice,
         "reply": reply,
         "writer": writer,
-        "city_name": settings.HOSHIN_CITY_NAME,
+        "city_name": city_name(),
+        "subject_tag": mail_subject_tag(),
         "received_label": format_date(voice.received_on),
         "today_label": format_date(timezone.localdate()),
         "department": voice.lead_department,
+        "contact": department_contact(voice.lead_department),
     }
     subject = " ".join(render_to_string("voices/email/reply_subject.txt", context).split())
     body = render_to_string("voices/email/reply_body.txt", context)

@@ -13,14 +13,15 @@ missing, building a letter fails with LetterFontMissing saying what to install.
 import datetime
 import io
 
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from hoshin.lib.city import city_name, mayor_title
 from hoshin.lib.fiscal import format_date
 from hoshin.lib.pdf import SERIF, JapaneseFontMissing, japanese_font, wrap_lines
+from hoshin.org.contact import department_contact
 from hoshin.voices.models import ReplyStage, VoiceReply
 from hoshin.voices.selectors.access import voice_access
 from hoshin.voices.services.errors import LetterFontMissing, VoiceError, VoicePermissionError
@@ -38,14 +39,14 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
     """Everything printed on the letter, as text (also used by tests)."""
     voice = reply.voice
     writer = writer_of(voice)
-    city = settings.HOSHIN_CITY_NAME or ""
     department = voice.lead_department
+    contact = department_contact(department)
     return {
         "receipt": f"受付番号 {voice.receipt_number}",
         "date": format_date(today),
         "postal_address": (writer.postal_address if writer else "").splitlines(),
         "name": f"{writer.name} 様" if writer and writer.name else "投稿者 様",
-        "sender": f"{city}長" if city.endswith(("市", "町", "村", "区")) else f"{city}市長",
+        "sender": mayor_title(),
         "sender_department": f"（担当：{department.name}）" if department else "",
         "title": f"「{voice.subject}」について（回答）",
         "opening": (
@@ -58,7 +59,8 @@ def letter_lines(*, reply: VoiceReply, today: datetime.date) -> dict:
             if department
             else ""
         ),
-        "city": city,
+        "contact_details": contact.text_lines()[1:] if contact else [],
+        "city": city_name(),
     }
 
 
@@ -139,6 +141,10 @@ def _draw(parts: dict, font: str, *, subject: str) -> bytes:
         for line in wrap_lines(parts["contact"], font, FONT_SIZE, width):
             new_page_if_needed()
             text_line(line)
+        for detail in parts["contact_details"]:
+            for line in wrap_lines(detail, font, FONT_SIZE, width):
+                new_page_if_needed()
+                text_line(line)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -22,6 +22,7 @@ from hoshin.voices.models import (
     ReplyStage,
     VoiceCategory,
     VoiceEvent,
+    VoiceEventStep,
     VoiceReply,
     VoiceStatus,
 )
@@ -50,12 +51,22 @@ def _clean(text: str, *, label: str, required: bool = False) -> str:
 
 
 def voice_event_add(
-    *, voice: CitizenVoice, by, status: str | None = None, note: str = "", public_note: str = ""
+    *,
+    voice: CitizenVoice,
+    by,
+    status: str | None = None,
+    note: str = "",
+    public_note: str = "",
+    step: str = VoiceEventStep.NONE,
 ) -> VoiceEvent:
-    """Record one step (the voice's current status unless ``status`` is given)."""
+    """Record one step (the voice's current status unless ``status`` is given).
+
+    ``step`` names what a step that keeps the status did (a new lead department, a reopening),
+    so that the writer's timeline says why a status recurs instead of repeating it."""
     return VoiceEvent.objects.create(
         voice=voice,
         status=status or voice.status,
+        step=step,
         note=_clean(note, label="職員用メモ"),
         public_note=_clean(public_note, label="本人に表示する説明"),
         by=by if getattr(by, "pk", None) else None,
@@ -84,6 +95,7 @@ def voice_route(
     if voice.category_id != (category.pk if category else None):
         changes.append(f"分類: {category or '未設定'}")
         voice.category = category
+    before_lead = voice.lead_department_id
     if voice.lead_department_id != (lead_department.pk if lead_department else None):
         if lead_department is None and voice.status == VoiceStatus.ANSWERING:
             raise VoiceError("回答を作成中の市民の声から主管課を外すことはできません。")
@@ -93,6 +105,12 @@ def voice_route(
     if before_co != {d.pk for d in co_departments}:
         changes.append("関係課: " + ("、".join(d.name for d in co_departments) or "なし"))
     status_before = voice.status
+    # A new lead department after one was chosen: the writer is told, without the reasons.
+    rerouted = (
+        bool(before_lead)
+        and voice.lead_department_id is not None
+        and before_lead != voice.lead_department_id
+    )
     if voice.status == VoiceStatus.RECEIVED and voice.lead_department_id:
         voice.status = VoiceStatus.ASSIGNED
     elif voice.status == VoiceStatus.ASSIGNED and not voice.lead_department_id:
@@ -105,11 +123,14 @@ def voice_route(
     if changes or note or public_note or voice.status != status_before:
         if voice.status == VoiceStatus.ASSIGNED and status_before != voice.status:
             public_note = public_note or f"担当課（{voice.lead_department.name}）が決まりました。"
+        elif rerouted:
+            public_note = public_note or f"新しい担当課は{voice.lead_department.name}です。"
         voice_event_add(
             voice=voice,
             by=by,
             note="\n".join(filter(None, ["、".join(changes), note])),
             public_note=public_note,
+            step=VoiceEventStep.REROUTED if rerouted else VoiceEventStep.NONE,
         )
         audit_record(
             actor=by,
@@ -242,7 +263,13 @@ def voice_reopen(*, voice: CitizenVoice, by, reason: str) -> CitizenVoice:
     voice.status_reason = ""
     voice.closed_at = None
     voice.save(update_fields=["status", "status_reason", "closed_at", "updated_at"])
-    voice_event_add(voice=voice, by=by, note=reason, public_note="対応を再開しました。")
+    voice_event_add(
+        voice=voice,
+        by=by,
+        note=reason,
+        public_note="対応を再開しました。",
+        step=VoiceEventStep.REOPENED,
+    )
     audit_record(
         actor=by,
         verb="voice.reopen",

@@ -86,6 +86,9 @@ def test_full_path_from_form_to_acknowledgement_to_status_page(
     assert response.redirect_chain[0][1] == 302
     receipt, secret = receipt_and_secret(response.content.decode())
     assert receipt and secret
+    # The secret is in the acknowledgement too: the page must not claim it is shown only here.
+    assert "この画面でしか表示しません" not in response.content.decode()
+    assert "受付確認のメールにも書いています" in response.content.decode()
 
     voice = CitizenVoice.objects.get()
     assert voice.receipt_number == receipt
@@ -161,6 +164,7 @@ def test_without_email_no_acknowledgement_is_sent(client, django_capture_on_comm
     assert CitizenVoice.objects.count() == 1
     assert mail.outbox == []
     assert "受付確認のメールをお送りしました" not in response.content.decode()
+    assert "照会キーは、この画面でしか表示しません。" in response.content.decode()
 
 
 def test_acknowledgement_is_sent_only_after_commit(client, django_capture_on_commit_callbacks):

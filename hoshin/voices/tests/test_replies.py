@@ -433,3 +433,29 @@ def test_a_long_letter_with_rare_kanji_and_emoji_runs_onto_more_pages(staff):
         # 𠮷 (outside the BMP) is printed with its own glyph, but reportlab's text layer
         # (copy and paste) cannot name it, so only the others are checked in the text.
         assert "髙﨑" in text and "①㈱の件" in text
+
+
+def test_without_a_city_name_the_mail_has_no_placeholder_and_the_letter_is_signed_mayor(
+    staff, settings
+):
+    settings.HOSHIN_CITY_NAME = ""
+    reply = approved(staff)
+    lines = reply_letters.letter_lines(reply=reply, today=datetime.date(2025, 6, 16))
+    assert lines["sender"] == "市長"
+    replies.reply_send(reply=reply, by=staff.office, method=VoiceReply.Method.EMAIL)
+    (message,) = mail.outbox
+    assert message.subject.startswith("「") and "【" not in message.subject
+
+
+def test_reply_mail_and_letter_say_how_to_reach_the_answering_department(staff):
+    staff.road.phone = "0000-00-3333"
+    staff.road.email = "douro@city.example.jp"
+    staff.road.save()
+    reply = approved(staff)
+    lines = reply_letters.letter_lines(reply=reply, today=datetime.date(2025, 6, 16))
+    assert lines["contact_details"] == ["電話：0000-00-3333", "メール：douro@city.example.jp"]
+    replies.reply_send(reply=reply, by=staff.office, method=VoiceReply.Method.EMAIL)
+    (message,) = mail.outbox
+    assert (
+        "お問い合わせ先：道路課\n電話：0000-00-3333\nメール：douro@city.example.jp" in message.body
+    )

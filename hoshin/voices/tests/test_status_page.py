@@ -282,3 +282,14 @@ def test_the_secret_is_typeable_and_accepted_however_it_is_typed():
     for typed in (received.secret, spaced, full_width):
         assert secret_matches(voice=received.voice, secret=typed)
     assert not secret_matches(voice=received.voice, secret="")
+
+
+def test_the_failure_message_tells_the_truth_about_case(client):
+    """A lower-case key opens the page, so the error must not call the key case-sensitive."""
+    received = receive()
+    opened = look_up(client, received.voice, received.secret.lower())
+    assert opened.status_code == 200 and 'id="voice-status"' in opened.content.decode()
+    wrong = look_up(client, received.voice, "WRONGWRONG").content.decode()
+    assert NO_MATCH in wrong
+    assert "区別します" not in wrong
+    assert "大文字と小文字" in wrong and "区別しません" in wrong

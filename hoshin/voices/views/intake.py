@@ -30,7 +30,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
@@ -41,10 +40,10 @@ from hoshin.voices.models import (
     Channel,
     CitizenVoice,
     ReplyStage,
-    VoiceEvent,
     VoiceReply,
     VoiceStatus,
 )
+from hoshin.voices.selectors.timeline import STATUS_EXPLANATIONS, status_timeline
 from hoshin.voices.services.intake import secret_hash, secret_matches
 from hoshin.voices.services.submission import voice_submit
 
@@ -53,17 +52,6 @@ logger = logging.getLogger(__name__)
 RECEIPT_COOKIE = "hoshin_voice_receipt"  # the secret, until the thanks page has shown it
 _RECEIPT_COOKIE_SALT = "hoshin.voices.receipt-cookie"
 _RECEIPT_COOKIE_MAX_AGE = 30 * 60
-
-STATUS_EXPLANATIONS = {
-    VoiceStatus.RECEIVED: _(
-        "市民の声を受け付けました。広聴担当が内容を確認し、担当する課を決めます。"
-    ),
-    VoiceStatus.ASSIGNED: _("担当する課が決まりました。担当課で内容を確認しています。"),
-    VoiceStatus.ANSWERING: _("担当課が回答を作成し、市の中で確認しています。"),
-    VoiceStatus.ANSWERED: _("回答をお送りしました。"),
-    VoiceStatus.CLOSED: _("回答はせずに対応を終えました。理由は次のとおりです。"),
-    VoiceStatus.FORWARDED: _("市の担当ではないため、ほかの機関にお送りしました。"),
-}
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
@@ -271,14 +259,6 @@ def thanks(request: HttpRequest, key: uuid.UUID | None = None) -> HttpResponse:
 
 def _status_context(voice: CitizenVoice) -> dict:
     """What the writer may see: status, public notes, dates, the sent reply. Nothing else."""
-    events = [
-        {
-            "day": timezone.localdate(event.at),
-            "label": event.get_status_display(),
-            "note": event.public_note,
-        }
-        for event in VoiceEvent.objects.filter(voice=voice).only("status", "public_note", "at")
-    ]
     reply = (
         VoiceReply.objects.filter(voice=voice, stage=ReplyStage.SENT)
         .only("body", "sent_at")
@@ -294,7 +274,7 @@ def _status_context(voice: CitizenVoice) -> dict:
         "explanation": STATUS_EXPLANATIONS.get(voice.status, ""),
         "show_reason": voice.status in (VoiceStatus.CLOSED, VoiceStatus.FORWARDED),
         "department": voice.lead_department if show_department else None,
-        "events": events,
+        "events": status_timeline(voice=voice),
         "reply": reply,
         "reply_sent_on": timezone.localdate(reply.sent_at) if reply and reply.sent_at else None,
     }
@@ -353,7 +333,8 @@ def status(request: HttpRequest) -> HttpResponse:
             None,
             gettext(
                 "受付番号か照会キーが違います。受付のときの画面か、受付確認のメールに"
-                "書かれているとおりに入力してください（照会キーは大文字と小文字を区別します）。"
+                "書かれている受付番号と照会キーを確かめてください（照会キーの大文字と小文字、"
+                "全角と半角、空白やハイフンは区別しません）。"
             ),
         )
     return render(request, "voices/public/status.html", {**context, "form": form})

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from hoshin.org.demo import demo_user_steps
+from hoshin.org.demo_contacts import demo_contacts_fill
 from hoshin.org.models import Department, DepartmentKind, Role, User
 from hoshin.org.services import department_create, department_update, user_assign_role
 
@@ -119,6 +120,9 @@ class Command(BaseCommand):
             users = list(User.objects.filter(username__in=[d.username for d in DEMO_USERS]))
             users.sort(key=lambda user: [d.username for d in DEMO_USERS].index(user.username))
             extra = [line for step in demo_user_steps() for line in step(users)]
+            filled = demo_contacts_fill()
+        if filled:
+            self.stdout.write(f"部署の連絡先（架空）を設定: {filled}件")
         self._print_table(rows)
         for line in extra:
             self.stdout.write(line)

@@ -324,6 +324,7 @@ class Command(BaseCommand):
             answer_limit=survey.answer_limit,
             asks_age_band=survey.asks_age_band,
             asks_district=survey.asks_district,
+            results_public=True,  # citizens see how the city did
         )
         Survey.objects.filter(pk=survey.pk).update(
             published_at=CLOSED_OPENS - datetime.timedelta(days=7)
