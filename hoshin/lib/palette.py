@@ -129,6 +129,14 @@ def scale_fills(codes: Sequence[str], *, kind: str) -> dict[str, Fill]:
     return dict(zip(codes, _scale_fills(kind, len(codes)), strict=True))
 
 
+def score_fills(low: int, high: int) -> dict[int, Fill]:
+    """Fills of a score scale whose highest score is the best (satisfaction 1 不満 … 5 満足:
+    citizens' ratings and the surveys' 5-step questions), as an ordinal scale read from the top."""
+    scores = list(range(high, low - 1, -1))
+    fills = scale_fills([str(score) for score in scores], kind=ORDINAL)
+    return {score: fills[str(score)] for score in scores}
+
+
 def fill_of(code: str, fills: dict[str, Fill], *, extra_index: int = 0) -> Fill:
     """The fill of one value: its scale's, the blank fill for 未記入, else a neutral one.
 

@@ -143,7 +143,8 @@ class Bar:
     value_y: float = 0.0
     value: float | None = None
     missing: bool = False  # no value: draw the value label only (e.g. "なし")
-    series: int = 0  # index of the series (grouped columns) or of the fill
+    series: int = 0  # index of the series (grouped columns)
+    fill: Fill | None = None  # a category's fill (hoshin.lib.palette); None: the chart's colour
 
 
 def _format_tick(value: float) -> str:

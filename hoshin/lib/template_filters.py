@@ -10,10 +10,17 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
+from hoshin.lib import palette
 from hoshin.lib.fiscal import format_date, format_fiscal_year
 from hoshin.lib.numbers import NONE, format_amount, format_quantity, format_rate
 
 register = template.Library()
+
+
+@register.simple_tag
+def palette_fills() -> list:
+    """``{% palette_fills as fills %}``: every patterned chart fill, to define once per page."""
+    return palette.patterned_fills()
 
 
 @register.filter

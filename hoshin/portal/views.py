@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 
 from hoshin.changes.page_cache import public_page
 from hoshin.evaluations.selectors import public as results_selectors
-from hoshin.lib import palette
 from hoshin.org.models import Department
 from hoshin.plans import links
 from hoshin.plans import selectors as plan_selectors
@@ -55,7 +54,6 @@ def plan_detail(request, plan_id: int):
             "tree": tree,
             "node_count": _count_nodes(tree),
             "results": results,
-            "palette_patterns": palette.patterned_fills(),
             "breadcrumbs": [(plan.name, plan.get_absolute_url())],
             "nav_section": "plans",
         },
@@ -90,7 +88,6 @@ def node_detail(request, plan_id: int, node_id: int):
             "tree_node": tree_node,
             "results": results,
             "actions": selectors.node_actions_public(tree_node=tree_node, results=results),
-            "palette_patterns": palette.patterned_fills(),
             "breadcrumbs": [
                 (plan.name, plan.get_absolute_url()),
                 *((step.node.label, node_url(plan, step.node)) for step in path),
