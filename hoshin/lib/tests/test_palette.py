@@ -75,3 +75,10 @@ def test_patterns_are_defined_once_per_page():
     assert hatched in patterned
     assert hatched.paint == f"url(#{hatched.pattern_id})"
     assert palette.ORDINAL_RAMP[0].paint == "#1d4f91"
+
+
+def test_satisfaction_scores_read_from_the_top():
+    fills = palette.score_fills(1, 5)
+    assert fills[5] == palette.ORDINAL_RAMP[0]  # 満足: as the best grade
+    assert fills[1] == palette.ORDINAL_RAMP[5]  # 不満: as the worst grade
+    assert len(set(fills.values())) == 5

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from hoshin.plans.formats.base import PlanFormat
+from hoshin.plans.models import Action
 from hoshin.portal.tests import factories as f
 
 pytestmark = [
@@ -134,10 +135,14 @@ def test_axe_harness_reports_a_planted_violation(page, live_server, axe):
 
 
 def walk_journey(page, base_url: str, *, plan_name: str, own: list[str], others: list[str]):
-    """Home → plan → find ハザードマップ → its department → that department's actions only."""
+    """Home → plan → the node holding ハザードマップ (the plan page outlines nodes; each node's
+    page lists its actions) → its department → that department's actions only."""
     page.goto(base_url + "/")
     page.get_by_role("link", name=plan_name, exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == plan_name
+    node = Action.objects.get(plan__name=plan_name, text__contains="ハザードマップ").node
+    page.locator("a.outline__title", has_text=node.title).first.click()
+    assert node.title in page.get_by_role("heading", level=1).inner_text()
     hazard = page.locator("li.action", has_text="ハザードマップ")
     assert hazard.count() == 1
     assert hazard.is_visible()
