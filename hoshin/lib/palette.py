@@ -93,8 +93,8 @@ NOMINAL_FILLS = (
 EXTRA_FILLS = (
     Fill("#4a4a4a", "", WHITE),
     Fill("#dddddd", "hatch", INK),
-    Fill("#4a4a4a", "", WHITE),
     Fill("#dddddd", "dots", INK),
+    Fill("#dddddd", "cross", INK),
 )
 BLANK_FILL = Fill("#ffffff", "", INK)  # 未記入: white with the outline only
 BLANK_CODE = ""
