@@ -53,6 +53,7 @@ bench: setup
 	$(PY) bench/parsers.py
 	$(PY) bench/evaluations.py
 	$(PY) bench/portal.py
+	$(PY) bench/plan_page.py
 	$(PY) bench/search.py
 	$(PY) bench/signin.py
 	$(PY) bench/reports.py

@@ -17,9 +17,10 @@ Layouts:
 - ``stacked_row``: one 100% bar cut into segments (grade or direction distribution), with a
   label inside each segment wide enough to hold it.
 
-Segments and bars carry an index into ``FILLS``: alternating dark/light fills *and* hatch
-patterns, so that neighbours differ in more than colour (WCAG 1.4.1) and labels on them keep a
-4.5:1 contrast (dark fills take white text, light fills dark text).
+Segments carry the fill of their category from ``hoshin.lib.palette`` (a colour *and* a
+pattern per category value, the same in every chart), so that categories differ in more than
+colour (WCAG 1.4.1) and labels on them keep a 4.5:1 contrast (dark fills take white text, light
+fills dark text).
 """
 
 import math
@@ -27,40 +28,17 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from hoshin.lib import palette
+
 
 def _r(value: float) -> float:
     """SVG coordinates to a tenth of a unit: enough for the eye, short in the HTML."""
     return round(value, 1)
 
 
-@dataclass(frozen=True)
-class Fill:
-    """One fill of a categorical series: colour, optional hatch pattern, text colour on it."""
-
-    colour: str
-    pattern: str  # "" (solid), "hatch", "dots", "cross"
-    text: str  # the colour of a label drawn on this fill (≥ 4.5:1)
-
-
-# Dark and light fills alternate, and every other one is patterned; the contrast of each text
-# colour on its fill is ≥ 4.5:1 (white on #1d4f91 8.6:1, #1a1a1a on #a9c4e6 10:1 …), and
-# pattern strokes never cover a label (labels sit on a plate, see the templates).
-FILLS = (
-    Fill("#1d4f91", "", "#ffffff"),
-    Fill("#a9c4e6", "hatch", "#1a1a1a"),
-    Fill("#8a3b00", "", "#ffffff"),
-    Fill("#f2c9a0", "dots", "#1a1a1a"),
-    Fill("#2f6b3a", "", "#ffffff"),
-    Fill("#bfe0c4", "cross", "#1a1a1a"),
-    Fill("#4a4a4a", "", "#ffffff"),
-    Fill("#dddddd", "hatch", "#1a1a1a"),
-)
-BLANK_FILL = Fill("#ffffff", "", "#1a1a1a")  # 未記入: white with the outline only
-
-
-def fill_for(index: int) -> Fill:
-    """The fill of the ``index``-th category, cycling through FILLS."""
-    return FILLS[index % len(FILLS)]
+# Fills of categories (colour, pattern, text colour) come from ``hoshin.lib.palette``: one fill
+# per category value, whatever is drawn beside it.
+Fill = palette.Fill
 
 
 # ---- scales ----------------------------------------------------------------------------------
@@ -165,7 +143,8 @@ class Bar:
     value_y: float = 0.0
     value: float | None = None
     missing: bool = False  # no value: draw the value label only (e.g. "なし")
-    series: int = 0  # index of the series (grouped columns) or of the fill
+    series: int = 0  # index of the series (grouped columns)
+    fill: Fill | None = None  # a category's fill (hoshin.lib.palette); None: the chart's colour
 
 
 def _format_tick(value: float) -> str:
@@ -369,32 +348,30 @@ class Segment:
     x: float
     width: float
     fill: Fill
-    pattern_id: str = ""  # set by the caller's template when the fill is patterned
     label: str = ""
     label_x: float = 0.0
 
 
 def stacked_row(
-    parts: Sequence[tuple[str, float]],
+    parts: Sequence[tuple[str, float, Fill]],
     *,
     x: float,
     width: float,
     label: Callable[[str, float], str],
     font_size: float = 15,
-    blank_names: Sequence[str] = (),
 ) -> list[Segment]:
-    """Segments of a bar ``width`` wide, in order, for the non-zero parts.
+    """Segments of a bar ``width`` wide, in order, for the non-zero parts (name, count, fill).
 
     Each segment is labelled (``label(name, count)``) when the text fits inside it; the table
-    next to the chart always has every figure. ``blank_names`` get the outline-only fill.
+    next to the chart always has every figure. Each part's fill is its category's
+    (``hoshin.lib.palette``), so a category looks the same whatever else is drawn.
     """
-    total = sum(count for _name, count in parts)
+    total = sum(part[1] for part in parts)
     segments: list[Segment] = []
     if total <= 0:
         return segments
     cursor = x
-    drawn = 0  # fills follow the drawn order, so that neighbours always alternate
-    for name, count in parts:
+    for name, count, fill in parts:
         if count <= 0:
             continue
         share = count / total
@@ -408,11 +385,10 @@ def stacked_row(
                 share=share,
                 x=_r(cursor),
                 width=_r(segment_width),
-                fill=BLANK_FILL if name in blank_names else fill_for(drawn),
+                fill=fill,
                 label=text if fits else "",
                 label_x=_r(cursor + segment_width / 2),
             )
         )
         cursor += segment_width
-        drawn += 1
     return segments

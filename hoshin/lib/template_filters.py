@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
+from hoshin.lib import palette
 from hoshin.lib.fiscal import (
     format_date,
     format_datetime,
@@ -20,6 +21,12 @@ from hoshin.lib.fiscal import (
 from hoshin.lib.numbers import NONE, format_amount, format_quantity, format_rate
 
 register = template.Library()
+
+
+@register.simple_tag
+def palette_fills() -> list:
+    """``{% palette_fills as fills %}``: every patterned chart fill, to define once per page."""
+    return palette.patterned_fills()
 
 
 @register.filter

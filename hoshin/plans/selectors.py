@@ -52,6 +52,19 @@ def node_ancestors(*, node: PlanNode) -> list[PlanNode]:
     return list(reversed(chain))
 
 
+def node_actions(*, node: PlanNode) -> list[Action]:
+    """A node's own actions in order, with departments and key projects (the node page)."""
+    actions = list(
+        node.actions.order_by("position", "id").prefetch_related(
+            _responsibilities_prefetch(), Prefetch("key_projects", KeyProject.objects.all())
+        )
+    )
+    for action in actions:
+        action.plan = node.plan
+        action.node = node
+    return actions
+
+
 def actions_for_department(*, department: Department, published_only: bool = True):
     """Actions a department is (or was) responsible for, across plans, in plan order."""
     actions = actions_published() if published_only else Action.objects.all()
@@ -112,14 +125,23 @@ class TreeNode:
     action_count: int = 0
 
 
-def plan_tree(*, plan: Plan) -> list[TreeNode]:
-    """The whole tree of a plan in a fixed number of queries, whatever its size."""
+def plan_tree(*, plan: Plan, with_actions: bool = True) -> list[TreeNode]:
+    """The whole tree of a plan in a fixed number of queries, whatever its size.
+
+    Without ``with_actions`` the nodes' ``actions`` stay empty and only ``action_count`` is
+    filled (one aggregate query): the outline of a plan of thousands of actions.
+    """
     nodes = list(plan.nodes.order_by("depth", "position", "id"))
-    actions = list(
-        plan.actions.order_by("position", "id").prefetch_related(
-            _responsibilities_prefetch(), Prefetch("key_projects", KeyProject.objects.all())
+    own_counts: dict[int, int] = {}
+    if with_actions:
+        actions = list(
+            plan.actions.order_by("position", "id").prefetch_related(
+                _responsibilities_prefetch(), Prefetch("key_projects", KeyProject.objects.all())
+            )
         )
-    )
+    else:
+        actions = []
+        own_counts = dict(plan.actions.order_by().values_list("node_id").annotate(n=Count("id")))
     notes = list(Note.objects.filter(node__plan=plan).order_by("position", "id"))
     by_id = {node.pk: TreeNode(node=node) for node in nodes}
     roots: list[TreeNode] = []
@@ -137,7 +159,7 @@ def plan_tree(*, plan: Plan) -> list[TreeNode]:
         by_id[note.node_id].notes.append(note)
     for node in reversed(nodes):  # deepest first, so children are counted before parents
         tree_node = by_id[node.pk]
-        tree_node.action_count = len(tree_node.actions) + sum(
+        tree_node.action_count = (len(tree_node.actions) or own_counts.get(node.pk, 0)) + sum(
             child.action_count for child in tree_node.children
         )
     return roots

@@ -4,6 +4,7 @@
   with the baseline as a dashed line (the action page; ``portal/_indicator_chart.html``);
 - ``distribution_chart``: 100% bars of the overall grades, future directions and progress
   statuses of one plan or node (the plan page; ``portal/_distribution_chart.html``);
+- ``mini_bar``: a node's grades as one small 100% bar (the plan outline's one line per node);
 - ``progress_chart``: the mean progress rate of each node below a plan or node, with a line
   at 100% (the plan page; ``portal/_progress_chart.html``).
 
@@ -171,7 +172,6 @@ class LegendItem:
     y: float  # the text's baseline
     text: str
     fill: svgcharts.Fill
-    pattern_id: str = ""
 
     @property
     def swatch_y(self) -> float:
@@ -195,9 +195,12 @@ class DistributionRow:
 
     @property
     def shares(self) -> list[tuple[GradeCount, Decimal | None]]:
-        """Each count with its share of the row's sheets, for the table."""
+        """Each non-zero count with its share of the row's sheets, for the table (a row of
+        "0 / 0.0%" per unused value says nothing; the scale's meanings are listed apart)."""
         return [
-            (item, Decimal(item.count) / self.total if self.total else None) for item in self.counts
+            (item, Decimal(item.count) / self.total if self.total else None)
+            for item in self.counts
+            if item.count
         ]
 
 
@@ -212,7 +215,6 @@ class DistributionChart:
     bar_width: float
     bar_thickness: float
     rows: list[DistributionRow]
-    patterns: list[tuple[str, svgcharts.Fill]]  # (pattern id, fill) used by the segments
 
 
 def _count_text(count: int) -> str:
@@ -227,11 +229,7 @@ def _legend(segments: list[svgcharts.Segment], *, top: float) -> tuple[list[Lege
         width = SWATCH + 6 + svgcharts.text_width(text, LEGEND_FONT) + 16
         if x > BAR_LEFT and x + width > BAR_LEFT + BAR_WIDTH:
             x, y = BAR_LEFT, y + LEGEND_LINE
-        legend.append(
-            LegendItem(
-                x=round(x, 1), y=y, text=text, fill=segment.fill, pattern_id=segment.pattern_id
-            )
-        )
+        legend.append(LegendItem(x=round(x, 1), y=y, text=text, fill=segment.fill))
         x += width
     return legend, y + LEGEND_LINE
 
@@ -244,7 +242,6 @@ def distribution_chart(
     ``subject`` names what is counted (the plan or the node) in the title and description.
     """
     chart_rows: list[DistributionRow] = []
-    patterns: dict[str, svgcharts.Fill] = {}
     y = 8.0
     for name, counts in rows:
         total = sum(item.count for item in counts)
@@ -255,16 +252,11 @@ def distribution_chart(
         row.bar_y = y + ROW_LABEL_HEIGHT
         row.text_y = row.bar_y + BAR_THICKNESS / 2 + 5
         row.segments = svgcharts.stacked_row(
-            [(item.grade.label, item.count) for item in counts],
+            [(item.grade.label, item.count, item.fill) for item in counts],
             x=BAR_LEFT,
             width=BAR_WIDTH,
             label=lambda label, count: f"{label} {count:,}",
-            blank_names=("未記入",),
         )
-        for segment in row.segments:
-            if segment.fill.pattern:
-                segment.pattern_id = f"{chart_id}-{segment.fill.pattern}-{segment.fill.colour[1:]}"
-                patterns[segment.pattern_id] = segment.fill
         row.legend, y = _legend(row.segments, top=row.bar_y + BAR_THICKNESS + 22)
         y += 4
         chart_rows.append(row)
@@ -286,7 +278,21 @@ def distribution_chart(
         bar_width=BAR_WIDTH,
         bar_thickness=BAR_THICKNESS,
         rows=chart_rows,
-        patterns=list(patterns.items()),
+    )
+
+
+# ---- one line per node: a small 100% bar of its grades --------------------------------------
+
+MINI_WIDTH = 100  # viewBox units; CSS sets the drawn size
+
+
+def mini_bar(counts: list[GradeCount]) -> list[svgcharts.Segment]:
+    """Segments of a node's one-line grade bar (no labels: the counts are written beside it)."""
+    return svgcharts.stacked_row(
+        [(item.grade.label, item.count, item.fill) for item in counts],
+        x=0,
+        width=MINI_WIDTH,
+        label=lambda label, count: "",
     )
 
 

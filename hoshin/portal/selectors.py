@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hoshin.evaluations.selectors.public_plan import NodeResult, PlanResults, plan_results_public
+from hoshin.evaluations.selectors.public_plan import (
+    NodeResult,
+    PlanResults,
+    action_results_in_year,
+    plan_results_public,
+    plan_year_changes_public,
+)
 from hoshin.org.models import Department
 from hoshin.plans import selectors as plan_selectors
 from hoshin.plans.models import Action, Plan
@@ -25,9 +31,9 @@ def plans_public_list() -> QuerySet[Plan]:
     return plan_selectors.plans_published().annotate(action_count=Count("actions"))
 
 
-def plan_tree_public(*, plan: Plan) -> list[TreeNode]:
+def plan_tree_public(*, plan: Plan, with_actions: bool = True) -> list[TreeNode]:
     """The plan's tree with each action's own ※ notes attached as ``action.portal_notes``."""
-    tree = plan_selectors.plan_tree(plan=plan)
+    tree = plan_selectors.plan_tree(plan=plan, with_actions=with_actions)
     stack = list(tree)
     while stack:
         tree_node = stack.pop()
@@ -134,15 +140,20 @@ def department_actions_by_plan(*, department: Department) -> list[PlanActions]:
     return list(groups.values())
 
 
-def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
+def plan_tree_with_results(
+    *, plan: Plan, with_actions: bool = True
+) -> tuple[list[TreeNode], PlanResults]:
     """The plan's tree with each node's evaluation results of the latest published year.
 
     ``tree_node.results`` covers the node's own published sheets and everything below it; the
     totals are summed from per-node aggregates (public_plan.plan_results_public), not from sheets.
-    Each node with results, and the plan (``results.total``), also gets its charts
-    (``distribution_chart``, ``progress_chart``): pure geometry, no further query.
+    Each node gets ``grade_counts`` (the grades it has, in the scale's order) and ``mini_bar``
+    (their segments: the one-line summary of the plan outline); the plan
+    (``results.total``) gets its charts (``distribution_chart``, ``progress_chart``) and
+    ``results.changes`` (against the year before). Node charts: ``attach_node_charts``.
+    Without ``with_actions`` the tree carries action counts only (``plans.selectors.plan_tree``).
     """
-    tree = plan_tree_public(plan=plan)
+    tree = plan_tree_public(plan=plan, with_actions=with_actions)
     results = plan_results_public(plan=plan)
 
     def roll_up(tree_node: TreeNode) -> NodeResult:
@@ -153,15 +164,10 @@ def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
         for child in tree_node.children:
             total.add(roll_up(child))
         tree_node.results = total
-        tree_node.grade_counts = results.distribution(total) if total.sheets else []
-        _attach_charts(
-            tree_node,
-            results,
-            result=total,
-            children=tree_node.children,
-            chart_id=f"node-{tree_node.node.pk}-chart",
-            subject=tree_node.node.label,
+        tree_node.grade_counts = (
+            [item for item in results.distribution(total) if item.count] if total.sheets else []
         )
+        tree_node.mini_bar = charts.mini_bar(tree_node.grade_counts)
         return total
 
     plan_total = NodeResult()
@@ -169,10 +175,49 @@ def plan_tree_with_results(*, plan: Plan) -> tuple[list[TreeNode], PlanResults]:
         plan_total.add(roll_up(root))
     results.total = plan_total
     results.total_grade_counts = results.distribution(plan_total) if plan_total.sheets else []
+    results.changes = plan_year_changes_public(plan=plan, results=results)
     _attach_charts(
         results, results, result=plan_total, children=tree, chart_id="plan-chart", subject=plan.name
     )
     return tree, results
+
+
+def attach_node_charts(tree_node: TreeNode, results: PlanResults) -> None:
+    """The node page's charts: its distribution and its children's mean progress rates."""
+    _attach_charts(
+        tree_node,
+        results,
+        result=tree_node.results,
+        children=tree_node.children,
+        chart_id=f"node-{tree_node.node.pk}-chart",
+        subject=tree_node.node.label,
+    )
+
+
+def find_node(tree: list[TreeNode], node_id: int) -> list[TreeNode]:
+    """The path from a root of ``tree`` down to the node ``node_id`` ([] when it is not there)."""
+    for root in tree:
+        if root.node.pk == node_id:
+            return [root]
+        path = find_node(root.children, node_id)
+        if path:
+            return [root, *path]
+    return []
+
+
+def node_actions_public(*, tree_node: TreeNode, results: PlanResults) -> list[Action]:
+    """The node's own actions (published plan) with their ※ notes (``portal_notes``) and their
+    latest published result (``result``: grade and direction, or None), in three queries."""
+    actions = plan_selectors.node_actions(node=tree_node.node)
+    by_action: dict[int, list] = {}
+    for note in tree_node.notes:
+        if note.action_id is not None:
+            by_action.setdefault(note.action_id, []).append(note)
+    latest = action_results_in_year(results=results, action_ids=[a.pk for a in actions])
+    for action in actions:
+        action.portal_notes = by_action.get(action.pk, [])
+        action.result = latest.get(action.pk)
+    return actions
 
 
 def _attach_charts(

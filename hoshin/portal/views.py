@@ -42,7 +42,9 @@ def plan_detail(request, plan_id: int):
         if moved is not None:
             return moved
         raise Http404(_("計画が見つかりません。")) from None
-    tree, results = selectors.plan_tree_with_results(plan=plan)
+    # The outline only: each node's actions and their results are on the node's page, so the
+    # page stays small at thousands of actions.
+    tree, results = selectors.plan_tree_with_results(plan=plan, with_actions=False)
     plan.action_count = sum(root.action_count for root in tree)
     return render(
         request,
@@ -50,11 +52,53 @@ def plan_detail(request, plan_id: int):
         {
             "plan": plan,
             "tree": tree,
+            "node_count": _count_nodes(tree),
             "results": results,
             "breadcrumbs": [(plan.name, plan.get_absolute_url())],
             "nav_section": "plans",
         },
     )
+
+
+def _count_nodes(tree) -> int:
+    return sum(1 + _count_nodes(tree_node.children) for tree_node in tree)
+
+
+@require_safe
+@public_page
+def node_detail(request, plan_id: int, node_id: int):
+    """One node of a published plan: its fields, results, children and its own actions."""
+    try:
+        plan = plan_selectors.plan_get_published(plan_id=plan_id)
+    except Plan.DoesNotExist:
+        raise Http404(_("計画が見つかりません。")) from None
+    tree, results = selectors.plan_tree_with_results(plan=plan, with_actions=False)
+    path = selectors.find_node(tree, node_id)
+    if not path:
+        raise Http404(_("計画の項目が見つかりません。"))
+    tree_node = path[-1]
+    selectors.attach_node_charts(tree_node, results)
+    plan.action_count = sum(root.action_count for root in tree)
+    return render(
+        request,
+        "portal/node_detail.html",
+        {
+            "plan": plan,
+            "node": tree_node.node,
+            "tree_node": tree_node,
+            "results": results,
+            "actions": selectors.node_actions_public(tree_node=tree_node, results=results),
+            "breadcrumbs": [
+                (plan.name, plan.get_absolute_url()),
+                *((step.node.label, node_url(plan, step.node)) for step in path),
+            ],
+            "nav_section": "plans",
+        },
+    )
+
+
+def node_url(plan: Plan, node) -> str:
+    return reverse("portal:node", args=[plan.pk, node.pk])
 
 
 @require_safe
@@ -93,7 +137,7 @@ def action_detail(request, action_id: int):
             "published_voices": published_voices_for_action(action=action),
             "breadcrumbs": [
                 (plan.name, plan.get_absolute_url()),
-                *((node.label, f"{plan.get_absolute_url()}#node-{node.pk}") for node in nodes),
+                *((node.label, node_url(plan, node)) for node in nodes),
                 (action.heading, action.get_absolute_url()),
             ],
             "nav_section": "plans",

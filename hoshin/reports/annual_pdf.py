@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table
 
+from hoshin.lib import palette
 from hoshin.lib.city import city_name
 from hoshin.lib.fiscal import format_date, format_fiscal_year
 from hoshin.lib.numbers import format_rate
@@ -30,12 +31,17 @@ from hoshin.reports.selectors import (
 )
 from hoshin.reports.sheet_pdf import WIDTH, sheet_flowables
 
-BAR = colors.HexColor("#1f5f99")
 OUTLINE_LEVELS = {"h1": 0, "group": 1, "sheet_title": 2}
 
 
-def _bar_chart(document: JapaneseDocument, title: str, counts: list[ScaleCount]) -> Drawing:
-    """A bar chart of counts per category (the same numbers follow as a table)."""
+def _bar_chart(
+    document: JapaneseDocument, title: str, counts: list[ScaleCount], *, scale, kind: str
+) -> Drawing:
+    """A bar chart of counts per category (the same numbers follow as a table).
+
+    Each bar has its category's colour from ``hoshin.lib.palette``, as on the portal's charts
+    (the categories are named under the bars; reportlab draws no patterns).
+    """
     width, height = 85 * mm, 62 * mm
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -56,8 +62,14 @@ def _bar_chart(document: JapaneseDocument, title: str, counts: list[ScaleCount])
     chart.categoryAxis.labels.angle = 0
     chart.barLabelFormat = "%d"
     chart.barLabels.nudge = 6
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
+    fills = palette.scale_fills([item.code for item in scale], kind=kind)
+    chart.bars[0].strokeColor = colors.HexColor(palette.INK)
+    chart.bars[0].strokeWidth = 0.5
+    unknown = 0
+    for index, row in enumerate(counts):
+        fill = palette.fill_of(row.item.code, fills, extra_index=unknown)
+        unknown += row.item.code not in fills and bool(row.item.code)
+        chart.bars[(0, index)].fillColor = colors.HexColor(fill.colour)
     drawing.add(chart)
     drawing.add(
         String(
@@ -102,8 +114,20 @@ def _summary(document: JapaneseDocument, annual: AnnualPlan, totals: AnnualTotal
     charts = Table(
         [
             [
-                _bar_chart(document, _("総合評価の分布"), grades),
-                _bar_chart(document, _("今後の方向性の分布"), directions),
+                _bar_chart(
+                    document,
+                    _("総合評価の分布"),
+                    grades,
+                    scale=annual.grade_scale,
+                    kind=palette.ORDINAL,
+                ),
+                _bar_chart(
+                    document,
+                    _("今後の方向性の分布"),
+                    directions,
+                    scale=annual.direction_scale,
+                    kind=palette.NOMINAL,
+                ),
             ],
             [
                 _count_table(document, _("総合評価"), grades, count),

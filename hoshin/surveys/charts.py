@@ -53,6 +53,7 @@ class ChartRow:
     label: str
     count: int
     share: Decimal | None  # count ÷ respondents, None when nobody responded
+    fill: svgcharts.Fill | None = None  # a scale point's look (hoshin.lib.palette), else None
 
 
 def value_text(row: ChartRow) -> str:
@@ -76,8 +77,9 @@ def bar_chart(*, chart_id: str, title: str, rows: list[ChartRow], note: str = ""
         bar_offset=BAR_OFFSET,
     )
     bars = []
-    for bar in drawn:
+    for bar, row in zip(drawn, rows, strict=True):
         bar.label_y = bar.y - 6
+        bar.fill = row.fill
         bars.append(Bar(**vars(bar)))
     axis_bottom = TOP + len(rows) * ROW_HEIGHT
     figures = "、".join(f"{row.label} {value_text(row)}" for row in rows)

@@ -15,14 +15,16 @@ pytestmark = [
 ]
 
 
-def test_the_plan_page_script_runs_under_the_policy_without_violations(new_page, live_server):
+def test_public_pages_raise_no_violation(new_page, live_server):
     page = new_page()
     sample = f.reform_sample()
     response = page.goto(live_server.url + sample.plan.get_absolute_url())
     assert "default-src 'self'" in response.headers["content-security-policy"]
-    page.get_by_role("button", name="すべて閉じる").click()  # portal.js ran and works
-    assert page.locator("details[open]").count() == 0
-    for path in ("/", "/departments/", "/voices/new/", "/search/?q=防災", "/opendata/"):
+    # The plan page has no script since issue 11 (an outline, nothing to expand); its charts'
+    # patterns are SVG attributes, not styles.
+    node = sample.hazard_map.node
+    paths = ["/", f"/plans/{node.plan_id}/nodes/{node.pk}/", "/departments/", "/voices/new/"]
+    for path in (*paths, "/search/?q=防災", "/opendata/"):
         page.goto(live_server.url + path)
     assert new_page.csp_violations == []
 

@@ -52,7 +52,13 @@ def test_api_filters_answer_400_naming_the_parameter(client, world, value):
 
 @pytest.mark.parametrize("value", HUGE)
 def test_path_ids_answer_404(client, world, value):
-    for url in (f"/plans/{value}/", f"/departments/{value}/", f"/actions/{value}/"):
+    for url in (
+        f"/plans/{value}/",
+        f"/plans/{value}/nodes/1/",
+        f"/plans/{world.plan.pk}/nodes/{value}/",
+        f"/departments/{value}/",
+        f"/actions/{value}/",
+    ):
         assert client.get(url).status_code == 404, url
 
 

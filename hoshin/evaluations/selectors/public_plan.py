@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from hoshin.evaluations.models import EvaluationTemplate
 from hoshin.evaluations.progress import progress_rate_expression
 from hoshin.evaluations.selectors.public import ScaleValue, sheets_published
+from hoshin.lib import palette
 from hoshin.lib.fiscal import format_fiscal_year
 from hoshin.plans.models import Plan
 
@@ -53,6 +54,7 @@ class NodeResult:
 class GradeCount:
     grade: ScaleValue
     count: int
+    fill: palette.Fill = palette.BLANK_FILL  # the category's colour and pattern in every chart
 
 
 @dataclass
@@ -72,29 +74,33 @@ class PlanResults:
 
     def distribution(self, result: NodeResult) -> list[GradeCount]:
         """Grade counts in the template's order; grades no longer in it, then blanks, come last."""
-        return _counts(self.grade_scale, result.grades)
+        return _counts(self.grade_scale, result.grades, kind=palette.ORDINAL)
 
     def direction_distribution(self, result: NodeResult) -> list[GradeCount]:
         """Future-direction (今後の方向性) counts, ordered like ``distribution``."""
-        return _counts(self.direction_scale, result.directions)
+        return _counts(self.direction_scale, result.directions, kind=palette.NOMINAL)
 
     def status_distribution(self, result: NodeResult) -> list[GradeCount]:
         """Progress-status (進捗状況) counts; empty when no sheet has one (plans without it)."""
         if not any(code for code in result.statuses):
             return []
-        return _counts(self.status_scale, result.statuses)
+        return _counts(self.status_scale, result.statuses, kind=palette.PROGRESS)
 
 
-def _counts(scale: list[ScaleValue], counts: dict[str, int]) -> list[GradeCount]:
-    known = {item.code for item in scale}
-    result = [GradeCount(item, counts.get(item.code, 0)) for item in scale]
+def _counts(scale: list[ScaleValue], counts: dict[str, int], *, kind: str) -> list[GradeCount]:
+    """Every value of the scale in its order (zeros included: legends keep the scale's order),
+    then values no longer in it, then blanks; each with its fill (``hoshin.lib.palette``)."""
+    fills = palette.scale_fills([item.code for item in scale], kind=kind)
+    result = [GradeCount(item, counts.get(item.code, 0), fills[item.code]) for item in scale]
+    unknown = sorted(code for code in counts if code not in fills and code)
     result += [
-        GradeCount(ScaleValue(code, code), n)
-        for code, n in sorted(counts.items())
-        if code not in known and code
+        GradeCount(
+            ScaleValue(code, code), counts[code], palette.fill_of(code, fills, extra_index=i)
+        )
+        for i, code in enumerate(unknown)
     ]
     if counts.get(""):
-        result.append(GradeCount(ScaleValue("", "未記入"), counts[""]))
+        result.append(GradeCount(ScaleValue("", "未記入"), counts[""], palette.BLANK_FILL))
     return result
 
 
@@ -164,3 +170,113 @@ def plan_results_public(*, plan: Plan) -> PlanResults:
 
 def _scale(items: list[dict]) -> list[ScaleValue]:
     return [ScaleValue(i["code"], i.get("label") or i["code"], i.get("meaning", "")) for i in items]
+
+
+# ---- what changed since the year before -------------------------------------------------------
+
+
+@dataclass
+class YearChanges:
+    """The latest published year against the one before, counted by action (or node) sheet.
+
+    Grades are compared by their position in this year's scale (the first is the best); a
+    sheet whose grade is blank, or no longer in the scale, in either year is ``unranked``.
+    """
+
+    fy: int
+    previous_fy: int
+    previous_published: bool = False  # was anything published for the year before?
+    compared: int = 0  # evaluated and published in both years
+    up: int = 0
+    down: int = 0
+    same: int = 0
+    unranked: int = 0
+    new: int = 0  # published this year only
+    ended: int = 0  # published the year before only (finished, merged, suspended …)
+
+    @property
+    def previous_fy_label(self) -> str:
+        return format_fiscal_year(self.previous_fy)
+
+
+def plan_year_changes_public(*, plan: Plan, results: PlanResults) -> YearChanges | None:
+    """How the latest published year differs from the year before; None when none is published.
+
+    One query (the grade of every published sheet of the two years).
+    """
+    if results.fy is None:
+        return None
+    changes = YearChanges(fy=results.fy, previous_fy=results.fy - 1)
+    rank = {item.code: index for index, item in enumerate(results.grade_scale)}
+    grades: dict[int, dict[tuple, str]] = {changes.fy: {}, changes.previous_fy: {}}
+    rows = (
+        sheets_published()
+        .filter(cycle__plan=plan, cycle__fy__in=list(grades))
+        .values_list("cycle__fy", "action_id", "node_id", "overall_grade")
+        .order_by()
+    )
+    for fy, action_id, node_id, grade in rows:
+        grades[fy][(action_id, node_id)] = grade
+    this_year, last_year = grades[changes.fy], grades[changes.previous_fy]
+    changes.previous_published = bool(last_year)
+    for key, grade in this_year.items():
+        if key not in last_year:
+            changes.new += 1
+            continue
+        changes.compared += 1
+        before, now = rank.get(last_year[key]), rank.get(grade)
+        if before is None or now is None:
+            changes.unranked += 1
+        elif now < before:
+            changes.up += 1
+        elif now > before:
+            changes.down += 1
+        else:
+            changes.same += 1
+    changes.ended = sum(1 for key in last_year if key not in this_year)
+    return changes
+
+
+# ---- each action's result in the latest published year ----------------------------------------
+
+
+@dataclass
+class ActionResult:
+    """One action's overall grade and future direction in the plan's latest published year."""
+
+    grade: GradeCount | None
+    direction: GradeCount | None
+
+
+def action_results_in_year(
+    *, results: PlanResults, action_ids: list[int]
+) -> dict[int, ActionResult]:
+    """The latest published year's grade and direction of each of ``action_ids`` (one query).
+
+    Values carry their label and fill (as in the charts); actions without a published sheet
+    that year are absent.
+    """
+    if results.fy is None or not action_ids:
+        return {}
+    grades = {
+        item.grade.code: item for item in _counts(results.grade_scale, {}, kind=palette.ORDINAL)
+    }
+    directions = {
+        item.grade.code: item for item in _counts(results.direction_scale, {}, kind=palette.NOMINAL)
+    }
+    rows = (
+        sheets_published()
+        .filter(cycle__fy=results.fy, action_id__in=action_ids)
+        .values_list("action_id", "overall_grade", "future_direction")
+        .order_by()
+    )
+
+    def value(code: str, known: dict[str, GradeCount]) -> GradeCount | None:
+        if not code:
+            return None
+        return known.get(code) or GradeCount(ScaleValue(code, code), 1, palette.fill_of(code, {}))
+
+    return {
+        action_id: ActionResult(grade=value(grade, grades), direction=value(direction, directions))
+        for action_id, grade, direction in rows
+    }

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from hoshin.plans.formats.base import PlanFormat
+from hoshin.plans.models import Action
 from hoshin.portal.tests import factories as f
 
 pytestmark = [
@@ -32,6 +33,7 @@ def sample_pages(sample) -> dict[str, str]:
     return {
         "home": reverse("portal:home"),
         "plan": sample.plan.get_absolute_url(),
+        "node": reverse("portal:node", args=[sample.plan.pk, sample.hazard_map.node_id]),
         "action": sample.hazard_map.get_absolute_url(),
         "departments": reverse("portal:departments"),
         "department": sample.disaster.get_absolute_url(),
@@ -63,12 +65,16 @@ def test_every_page_passes_axe_wcag21_aa(new_page, live_server, width, axe, scre
     assert not failures, axe.message(failures)
 
 
-def test_plan_page_with_javascript_off_is_complete_and_passes_axe(new_page, live_server):
+def test_plan_page_with_javascript_off_is_complete(new_page, live_server):
     sample = f.reform_sample()
     page = new_page(javascript=False)
     page.goto(live_server.url + sample.plan.get_absolute_url())
     assert page.locator("main").get_by_role("button").count() == 0  # the header has search
     assert page.locator("details:not([open])").count() == 0
+    # Every node is visible, and its page lists its actions.
+    node = page.locator(f"#node-{sample.hazard_map.node_id} > a.outline__title")
+    assert node.is_visible()
+    node.click()
     assert page.get_by_role("link", name=f.HAZARD_MAP_TEXT).is_visible()
     page.context.close()
 
@@ -91,57 +97,28 @@ def test_tab_reaches_skip_link_first_and_it_moves_to_main(page, live_server):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_enter_on_a_summary_toggles_its_node(page, live_server):
+def test_the_keyboard_reaches_a_node_of_the_outline_and_opens_its_page(page, live_server):
     sample = f.reform_sample()
     page.goto(live_server.url + sample.plan.get_absolute_url())
-    for _ in range(40):  # tab through header, breadcrumbs and table of contents
+    for _ in range(40):  # tab through the header and breadcrumbs
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+        if page.evaluate("document.activeElement.className") == "outline__title":
             break
     else:
-        pytest.fail("Tab never reached a <summary>")
-    is_open = "document.activeElement.parentElement.open"
-    assert page.evaluate(is_open) is True
+        pytest.fail("Tab never reached the plan's outline")
     page.keyboard.press("Enter")
-    assert page.evaluate(is_open) is False
-    assert not page.get_by_role("link", name=f.HAZARD_MAP_TEXT).is_visible()
-    page.keyboard.press("Enter")
-    assert page.evaluate(is_open) is True
-    assert page.get_by_role("link", name=f.HAZARD_MAP_TEXT).is_visible()
+    page.wait_for_url("**/nodes/*/")
+    assert page.locator("h1 .node__level").is_visible()
 
 
-def test_expand_and_collapse_all_buttons_and_print_shows_everything(
-    page, live_server, axe, screenshot
-):
+def test_a_link_to_a_node_of_the_plan_page_lands_on_its_line(page, live_server):
+    """Search results, open data and feeds link to plan#node-<id>: the line is there."""
     sample = f.reform_sample()
-    page.goto(live_server.url + sample.plan.get_absolute_url())
-    hazard_link = page.get_by_role("link", name=f.HAZARD_MAP_TEXT)
-    page.get_by_role("button", name="すべて閉じる").click()
-    assert page.locator("details[open]").count() == 0
-    assert not hazard_link.is_visible()
-    screenshot(page, "plan-collapsed-desktop")
-
-    page.emulate_media(media="print")
-    assert hazard_link.is_visible(), "print.css expands closed nodes"
-    assert not page.get_by_role("button", name="すべて開く").is_visible()
-    page.emulate_media(media="screen")
-
-    page.get_by_role("button", name="すべて開く").click()
-    assert page.locator("details:not([open])").count() == 0
-    assert hazard_link.is_visible()
-    axe.assert_clean(page)
-
-
-def test_table_of_contents_link_opens_a_collapsed_node(page, live_server):
-    sample = f.reform_sample()
-    page.goto(live_server.url + sample.plan.get_absolute_url())
-    page.get_by_role("button", name="すべて閉じる").click()
-    toc = page.get_by_role("navigation", name="目次")
-    toc.get_by_role("link").first.click()
-    page.wait_for_url("**/#node-*")
-    pillar = page.locator("details.node--depth-0").first
-    assert pillar.evaluate("details => details.open") is True
-    assert pillar.locator("summary").first.is_visible()
+    node_id = sample.hazard_map.node_id
+    page.goto(f"{live_server.url}{sample.plan.get_absolute_url()}#node-{node_id}")
+    line = page.locator(f"#node-{node_id}")
+    assert line.is_visible()
+    assert line.evaluate("li => li.getBoundingClientRect().top") < 844
 
 
 def test_axe_harness_reports_a_planted_violation(page, live_server, axe):
@@ -158,10 +135,14 @@ def test_axe_harness_reports_a_planted_violation(page, live_server, axe):
 
 
 def walk_journey(page, base_url: str, *, plan_name: str, own: list[str], others: list[str]):
-    """Home → plan → find ハザードマップ → its department → that department's actions only."""
+    """Home → plan → the node holding ハザードマップ (the plan page outlines nodes; each node's
+    page lists its actions) → its department → that department's actions only."""
     page.goto(base_url + "/")
     page.get_by_role("link", name=plan_name, exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == plan_name
+    node = Action.objects.get(plan__name=plan_name, text__contains="ハザードマップ").node
+    page.locator("a.outline__title", has_text=node.title).first.click()
+    assert node.title in page.get_by_role("heading", level=1).inner_text()
     hazard = page.locator("li.action", has_text="ハザードマップ")
     assert hazard.count() == 1
     assert hazard.is_visible()

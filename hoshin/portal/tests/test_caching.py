@@ -145,13 +145,13 @@ def test_unpublishing_a_plan_answers_404_at_once(client, world):
 def test_editing_an_action_title_shows_at_once(client, world):
     action = world.bousai_action
     url = action.get_absolute_url()
-    client.get(url), client.get(world.plan.get_absolute_url())
+    # The action is listed on its node's page (the plan page lists nodes only).
+    node_url = reverse("portal:node", args=[world.plan.pk, action.node_id])
+    client.get(url), client.get(node_url)
     action.title = "新しい取組名キャッシュ確認"
     action.save()  # what the admin's change form does
     assert "新しい取組名キャッシュ確認" in client.get(url).content.decode()
-    assert (
-        "新しい取組名キャッシュ確認" in client.get(world.plan.get_absolute_url()).content.decode()
-    )
+    assert "新しい取組名キャッシュ確認" in client.get(node_url).content.decode()
 
 
 def test_a_rolled_back_change_does_not_bump_the_version(world):

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from hoshin.evaluations.models import EvaluationSheet, Indicator, Stage
 from hoshin.evaluations.services.cycle import fiscal_year_start
@@ -149,7 +150,10 @@ def test_plan_distribution_chart_and_table_state_the_same_numbers(client, publis
     svg = _svg(page, "plan-chart-distribution")
     assert 'role="img"' in page[page.rindex("<svg", 0, page.index(svg)) :][:400]
     assert _desc_counts(svg) == EXPECTED
-    assert _table_counts(_table_after(page, "plan-chart-distribution")) == EXPECTED
+    # The table lists what was counted: no "0 / 0.0%" rows for unused values.
+    assert _table_counts(_table_after(page, "plan-chart-distribution")) == {
+        row: {label: n for label, n in counts.items() if n} for row, counts in EXPECTED.items()
+    }
     # The legend names every drawn (non-zero) segment with its count: not colour alone.
     legend = _legend_counts(svg)
     assert legend["継続"] == 4 and legend["取組中"] == 6 and legend["未記入"] == 1
@@ -161,11 +165,16 @@ def test_plan_distribution_chart_and_table_state_the_same_numbers(client, publis
     assert "<script" not in svg
 
 
-def test_each_node_has_its_own_distribution_and_the_plan_its_progress_by_pillar(client, published):
+def test_each_node_page_has_its_own_distribution_and_the_plan_its_progress_by_pillar(
+    client, published
+):
     page = client.get(published.plan.get_absolute_url()).content.decode()
     pillars = published.plan.nodes.filter(depth=0).order_by("position")
     first, second = (pillar.pk for pillar in pillars)
-    assert _desc_counts(_svg(page, f"node-{second}-chart-distribution")) == {
+    # The plan page summarises: one distribution (the plan's), none per node.
+    assert "node-" not in "".join(re.findall(r'aria-labelledby="([^"]+)"', page))
+    node_page = client.get(reverse("portal:node", args=[published.plan.pk, second]))
+    assert _desc_counts(_svg(node_page.content.decode(), f"node-{second}-chart-distribution")) == {
         "総合評価": {"A": 0, "B": 2, "C": 0, "D": 1},
         "今後の方向性": {
             "拡充": 0,
@@ -197,7 +206,8 @@ def test_each_node_has_its_own_distribution_and_the_plan_its_progress_by_pillar(
     }
     bars = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
     assert float(bars[0][1]) / float(bars[1][1]) == pytest.approx(75 / 120, abs=0.01)
-    assert f"node-{first}-chart-distribution-title" in page
+    first_page = client.get(reverse("portal:node", args=[published.plan.pk, first]))
+    assert f"node-{first}-chart-distribution-title" in first_page.content.decode()
 
 
 def test_unpublished_sheets_count_nowhere_and_leave_no_trace(client, published):
@@ -206,15 +216,18 @@ def test_unpublished_sheets_count_nowhere_and_leave_no_trace(client, published):
     assert _desc_counts(_svg(page, "plan-chart-distribution"))["総合評価"]["D"] == 1
 
 
-def test_charts_cost_no_query_beyond_the_two_aggregates(published):
-    from hoshin.portal.selectors import plan_tree_public, plan_tree_with_results
+def test_charts_cost_no_query_beyond_the_aggregates(published):
+    from hoshin.portal.selectors import attach_node_charts, plan_tree_public, plan_tree_with_results
 
     with CaptureQueriesContext(connection) as tree_only:
-        plan_tree_public(plan=published.plan)
+        plan_tree_public(plan=published.plan, with_actions=False)
     with CaptureQueriesContext(connection) as with_charts:
-        tree, results = plan_tree_with_results(plan=published.plan)
+        tree, results = plan_tree_with_results(plan=published.plan, with_actions=False)
+        attach_node_charts(tree[0], results)
     assert results.distribution_chart and tree[0].distribution_chart and results.progress_chart
-    assert len(with_charts) == len(tree_only) + 2
+    assert tree[0].mini_bar and results.changes is not None
+    # The two aggregates of the latest year, and the grades of it and the year before.
+    assert len(with_charts) == len(tree_only) + 3
 
 
 def test_the_mean_progress_rate_ignores_indicators_without_a_rate(published):
@@ -223,3 +236,39 @@ def test_the_mean_progress_rate_ignores_indicators_without_a_rate(published):
     _tree, results = plan_tree_with_results(plan=published.plan)
     assert results.total.mean_progress_rate == Decimal(str((0.5 + 1.0 + 1.2) / 3))
     assert results.total.directions["continue"] == 4
+
+
+def _legend_fills(svg: str) -> dict[str, str]:
+    """Each legend entry's label and its swatch's fill, in the legend's order."""
+    swatches = re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="14" height="14" fill="([^"]+)"', svg)
+    return dict(zip(_legend_counts(svg), swatches, strict=True))
+
+
+def test_a_category_looks_the_same_in_every_chart_and_legends_follow_the_scale(client, published):
+    """Issue 11: charts coloured by position, so D took another grade's look where C was 0."""
+    plan_page = client.get(published.plan.get_absolute_url()).content.decode()
+    second = published.plan.nodes.filter(depth=0).order_by("position")[1].pk
+    node_page = client.get(reverse("portal:node", args=[published.plan.pk, second]))
+    whole = _legend_fills(_svg(plan_page, "plan-chart-distribution"))
+    pillar = _legend_fills(_svg(node_page.content.decode(), f"node-{second}-chart-distribution"))
+    assert list(pillar) == ["B", "D", "継続", "縮小", "休止・廃止", "未着手", "取組中"]
+    for label in pillar:  # pillar 2 has no A or C: its B and D keep the plan's look
+        assert pillar[label] == whole[label], label
+    # Legends follow each scale's order (A→D, then the directions' and statuses' own order).
+    assert list(whole) == [
+        *("A", "B", "C", "D", "未記入"),
+        *("拡充", "継続", "改善", "縮小", "休止・廃止"),
+        *("未着手", "取組中", "完了"),
+    ]
+    # Every category differs in look from the others of its row (colour, and pattern on light).
+    grades = [whole[g] for g in ("A", "B", "C", "D")]
+    assert len(set(grades)) == 4
+    assert whole["B"].startswith("url(#palette-") and whole["A"].startswith("#")
+    # The outline's one-line bar of pillar 2 uses the same fills, in the scale's order.
+    line = plan_page[plan_page.index(f'id="node-{second}"') :]
+    line = line[: line.index("</svg>")]
+    assert re.findall(r'fill="([^"]+)"', line) == [whole["B"], whole["D"]]
+    # Every pattern used is defined once on the page.
+    for page in (plan_page, node_page.content.decode()):
+        for paint in set(re.findall(r'fill="url\(#([^)]+)\)"', page)):
+            assert page.count(f'<pattern id="{paint}"') == 1, paint

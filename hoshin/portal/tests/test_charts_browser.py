@@ -23,7 +23,7 @@ pytestmark = [
 def test_plan_page_with_charts_passes_axe(new_page, live_server, published, width, axe, screenshot):  # noqa: F811
     page = new_page(viewport=width)
     page.goto(live_server.url + published.plan.get_absolute_url())
-    assert page.locator("svg[role=img]").count() >= 4  # plan: distribution, progress; nodes
+    assert page.locator("svg[role=img]").count() == 2  # the plan's distribution and progress
     screenshot(page, f"charts-plan-{width}")
     # The summary alone, to look at the charts without scrolling a long page.
     page.locator(".plan-results").screenshot(path=str(SHOTS / f"charts-plan-summary-{width}.png"))
@@ -53,10 +53,22 @@ def test_charts_have_names_descriptions_and_tables_without_javascript(
     )
     assert "今後の方向性：拡充 1件、継続 4件" in description
     table = page.get_by_role("table", name=name)
+    assert not table.is_visible()  # the figures' table opens on demand …
+    page.get_by_text("グラフの数値を表で見る").first.click()  # … without JavaScript too
     assert table.is_visible()
     assert "休止・廃止" in table.inner_text()
     progress = page.get_by_role(
         "img", name=f"{published.plan.name}の平均進捗率（令和7年度（2025年度））"
     )
     assert progress.is_visible()
+    page.context.close()
+
+
+def test_print_shows_the_tables_of_the_charts(new_page, live_server, published):  # noqa: F811
+    page = new_page()
+    page.goto(live_server.url + published.plan.get_absolute_url())
+    table = page.get_by_role("table", name=f"{published.plan.name}の平均進捗率", exact=False)
+    assert not table.is_visible()
+    page.emulate_media(media="print")
+    assert table.is_visible(), "print.css expands the closed tables"
     page.context.close()

@@ -130,40 +130,80 @@ def test_heading_levels_never_go_past_h6():
 # ---- plan page ------------------------------------------------------------------------
 
 
-def test_plan_page_shows_whole_tree_in_open_details(client, sample):
+def node_url(node) -> str:
+    return reverse("portal:node", args=[node.plan_id, node.pk])
+
+
+def node_pages(client, plan) -> str:
+    """The HTML of every node page of ``plan``: where each action is listed."""
+    pages = []
+    for node in PlanNode.objects.filter(plan=plan):
+        response = client.get(node_url(node))
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+    return "".join(pages)
+
+
+def test_plan_page_outlines_every_node_and_links_its_page(client, sample):
     response = client.get(sample.plan.get_absolute_url())
     assert response.status_code == 200
-    page = parse(response)
     html = response.content.decode()
     nodes = PlanNode.objects.filter(plan=sample.plan)
-    details = page.find_all("details")
-    assert len(details) == nodes.count()
-    assert all("open" in attrs for attrs in details), "readable without JavaScript"
     for node in nodes:
-        assert f'id="node-{node.pk}"' in html
+        assert f'id="node-{node.pk}"' in html  # old links to plan#node-<id> still land
+        assert f'href="{node_url(node)}"' in html
         assert node.title in html
-    assert '<span class="node__level">大項目</span> <span class="node__number">1</span>' in html
-    assert '<span class="node__level">中項目</span> <span class="node__number">(1)</span>' in html
+    assert "<details" not in html, "everything is visible without JavaScript"
+    assert '<span class="node__level">大項目</span> 1 市民参画' in html
+    assert '<span class="node__level">中項目</span> (1)' in html
     # Action counts include everything below a node: pillar 1 holds 5, pillar 2 holds 3.
     assert re.search(
-        r"市民参画・市民協働の一層の推進</span> <span class=\"node__count\">実施内容 5件", html
+        r"市民参画・市民協働の一層の推進</a>\s*<p class=\"outline__line\"><span>実施内容 5件", html
     )
-    assert re.search(r"自治体経営の基盤強化</span> <span class=\"node__count\">実施内容 3件", html)
-    # Every action's text links to its page.
-    for action in [*sample.disaster_actions, *sample.other_actions]:
-        assert f'<a href="{action.get_absolute_url()}">{action.text}</a>' in html
+    assert re.search(
+        r"自治体経営の基盤強化</a>\s*<p class=\"outline__line\"><span>実施内容 3件", html
+    )
+    # The actions themselves are on their node's page, each linking to its own page.
+    actions = [*sample.disaster_actions, *sample.other_actions]
+    assert not any(action.get_absolute_url() in html for action in actions)
+    listed = node_pages(client, sample.plan)
+    for action in actions:
+        assert f'<a href="{action.get_absolute_url()}">{action.text}</a>' in listed
 
 
-def test_plan_page_headings_follow_the_tree_depth(client, sample):
+def test_node_page_lists_its_own_actions_under_breadcrumbs(client, sample):
+    action = sample.hazard_map
+    response = client.get(node_url(action.node))
+    page = parse(response)
+    html = response.content.decode()
+    assert f'<a href="{action.get_absolute_url()}">' in html
+    assert html.count('class="action"') == action.node.actions.count()
+    crumbs = [a["href"] for a in page.find_all("a") if a.get("aria-current") == "page"]
+    assert crumbs == [node_url(action.node)]
+    assert sample.plan.get_absolute_url() in [a.get("href") for a in page.find_all("a")]
+
+
+def test_node_page_of_another_or_draft_plan_is_404(client, sample, draft):
+    node = PlanNode.objects.filter(plan=sample.plan).first()
+    other = PlanNode.objects.filter(plan=draft.plan).first()
+    assert client.get(reverse("portal:node", args=[draft.plan.pk, other.pk])).status_code == 404
+    assert client.get(reverse("portal:node", args=[sample.plan.pk, other.pk])).status_code == 404
+    assert client.get(reverse("portal:node", args=[draft.plan.pk, node.pk])).status_code == 404
+
+
+def test_plan_and_node_pages_headings_follow_the_tree_depth(client, sample):
     page = parse(client.get(sample.plan.get_absolute_url()))
     levels = [level for level, _ in page.headings]
     assert levels[0] == 1
-    assert {2, 3, 4} <= set(levels)
     assert_headings_in_order(page)
+    for node in PlanNode.objects.filter(plan=sample.plan):
+        node_page = parse(client.get(node_url(node)))
+        assert node_page.headings[0][0] == 1
+        assert_headings_in_order(node_page)
 
 
-def test_plan_page_links_departments_and_shows_markers_as_text(client, sample):
-    html = client.get(sample.plan.get_absolute_url()).content.decode()
+def test_node_pages_link_departments_and_show_markers_as_text(client, sample):
+    html = node_pages(client, sample.plan)
     assert f'<a href="{sample.disaster.get_absolute_url()}">地域防災対策室</a>' in html
     assert '<span class="marker">全庁</span>' in html
     assert '<span class="marker">関係各課など</span>' in html
@@ -175,13 +215,13 @@ def test_plan_page_links_departments_and_shows_markers_as_text(client, sample):
     assert html.count('class="lead-mark"') == 1
 
 
-def test_plan_page_key_projects_say_new_or_continuing_in_words(client, sample):
-    html = client.get(sample.plan.get_absolute_url()).content.decode()
+def test_node_pages_key_projects_say_new_or_continuing_in_words(client, sample):
+    html = node_pages(client, sample.plan)
     assert '<span aria-hidden="true">★</span>新規</span> 防災メール配信事業' in html
     assert '<span aria-hidden="true">○</span>継続</span> 自主防災組織育成事業' in html
 
 
-def test_plan_page_shows_vision_challenges_purpose_and_notes(client):
+def test_node_pages_show_vision_challenges_purpose_and_notes(client):
     plan = f.plan("第2次総合計画", kind="comprehensive", level_names=["柱", "方策", "手法"])
     pillar = f.node(plan, "自立できる自治体経営の推進")
     policy = f.node(
@@ -203,7 +243,7 @@ def test_plan_page_shows_vision_challenges_purpose_and_notes(client):
     from hoshin.plans.models import Note
 
     Note.objects.create(node=policy, term="広聴", body="市民の声を聴くこと。")
-    html = client.get(plan.get_absolute_url()).content.decode()
+    html = node_pages(client, plan)
     for text in [
         "めざす姿",
         "市民と行政が情報を共有している。",
@@ -219,14 +259,12 @@ def test_plan_page_shows_vision_challenges_purpose_and_notes(client):
         assert text in html
 
 
-def test_plan_page_expand_buttons_come_only_from_javascript(client, sample):
+def test_plan_page_needs_no_javascript(client, sample):
     html = client.get(sample.plan.get_absolute_url()).content.decode()
     main = html[html.index('<main id="main"') :]  # the header's search box has its own button
     assert "<button" not in main
-    assert 'data-tree-tools data-expand-label="すべて開く"' in html
-    assert re.search(r'<script src="/static/hoshin/portal\.js" defer>', html)
-    script = (Path(settings.BASE_DIR) / "static" / "hoshin" / "portal.js").read_text()
-    assert "beforeprint" in script
+    assert "<script" not in main
+    assert not (Path(settings.BASE_DIR) / "static" / "hoshin" / "portal.js").exists()
 
 
 def test_plan_page_breadcrumbs_mark_current_page(client, sample):
@@ -241,15 +279,23 @@ def test_plan_page_query_count_does_not_grow_with_plan_size(client):
     departments = [f.department(f"課{i}") for i in range(5)]
     small = f.plan_of_size("小さな計画", sections=1, actions_per_section=1, departments=departments)
     large = f.plan_of_size("大きな計画", sections=6, actions_per_section=8, departments=departments)
-    counts = []
+    counts, node_counts = [], []
     for plan in (small, large):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(plan.get_absolute_url())
         assert response.status_code == 200
         counts.append(len(queries))
+        section = PlanNode.objects.filter(plan=plan).order_by("-depth", "position").first()
+        with CaptureQueriesContext(connection) as queries:
+            node_response = client.get(node_url(section))
+        assert node_response.status_code == 200
+        node_counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 8, counts
-    assert response.content.decode().count('class="action"') == 48
+    assert node_counts[0] == node_counts[1], node_counts
+    assert node_counts[0] <= 12, node_counts
+    assert node_response.content.decode().count('class="action"') == 8
+    assert 'class="outline__node' in response.content.decode()
 
 
 # ---- action page ----------------------------------------------------------------------
@@ -267,7 +313,7 @@ def test_action_page_breadcrumbs_run_home_plan_ancestors_action(client, sample):
     assert [a["href"] for a in links] == [
         "/",
         plan_url,
-        *(f"{plan_url}#node-{n.pk}" for n in ancestors.order_by("depth") if _is_above(n, action)),
+        *(node_url(n) for n in ancestors.order_by("depth") if _is_above(n, action)),
         action.get_absolute_url(),
     ]
     assert links[-1].get("aria-current") == "page"

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Max, Min, QuerySet
 
+from hoshin.lib import palette
 from hoshin.org.models import AgeBand, District
 from hoshin.surveys.charts import BarChart, ChartRow, bar_chart
 from hoshin.surveys.models import (
@@ -221,10 +222,17 @@ def _question_result(
         note = (
             "複数回答のため、割合の合計は100%を超えることがあります。" if result.is_multiple else ""
         )
+        # A 5-step question's points look as in every satisfaction chart (5 満足 … 1 不満);
+        # 無回答 (key None) keeps the chart's own colour.
+        fills = (
+            palette.score_fills(SCALE_MIN, SCALE_MAX) if question.kind == QuestionKind.SCALE else {}
+        )
         result.chart = bar_chart(
             chart_id=f"chart-q{question.pk}",
             title=f"問{numbered.number} {question.text}（回答者{respondents:,}人に占める割合）",
-            rows=[ChartRow(row.label, row.count, row.share) for row in result.rows],
+            rows=[
+                ChartRow(row.label, row.count, row.share, fills.get(row.key)) for row in result.rows
+            ],
             note=note,
         )
     if question.kind in (QuestionKind.SCALE, QuestionKind.NUMBER):

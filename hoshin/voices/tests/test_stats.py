@@ -550,3 +550,26 @@ def test_statistics_page_passes_axe_at_desktop_and_phone_width(
     assert overflow <= 0, f"the statistics page scrolls sideways by {overflow}px"
     axe.assert_clean(page, f"statistics ({width})")
     page.context.close()
+
+
+def test_the_status_chart_gives_each_status_its_own_look_whatever_is_counted():
+    """Issue 11: a status keeps its fill (hoshin.lib.palette) when others have no voice."""
+    from hoshin.lib import palette
+    from hoshin.voices.models import VoiceStatus
+    from hoshin.voices.selectors.stats import Breakdown, CountRow
+    from hoshin.voices.views.stats_charts import bar_chart
+
+    def chart(counts: dict[str, int]):
+        rows = [CountRow(v, str(label), counts.get(v, 0)) for v, label in VoiceStatus.choices]
+        return bar_chart(Breakdown("status", "状況別", "状況", rows), chart_id="c")
+
+    everything = chart({value: 1 for value in VoiceStatus.values})
+    sparse = chart({VoiceStatus.values[-1]: 3})
+    expected = palette.scale_fills(VoiceStatus.values, kind=palette.NOMINAL)
+    assert [bar.fill for bar in everything.bars] == list(expected.values())
+    assert sparse.bars[-1].fill == expected[VoiceStatus.values[-1]]
+    # Other breakdowns keep the one colour of a plain bar chart.
+    channel = bar_chart(
+        Breakdown("channel", "経路別", "経路", [CountRow("web", "web", 2)]), chart_id="d"
+    )
+    assert channel.bars[0].fill is None

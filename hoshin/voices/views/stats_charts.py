@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from hoshin.lib import svgcharts
+from hoshin.lib import palette, svgcharts
 from hoshin.voices.selectors.stats import Breakdown
 
 WIDTH = 640
@@ -43,12 +43,23 @@ def _describe(breakdown: Breakdown) -> str:
     return f"{breakdown.title}。" + "、".join(parts) + f"。合計{breakdown.total:,}件。"
 
 
+# Breakdowns whose rows are categories with a look of their own (hoshin.lib.palette): each bar
+# takes its category's fill, the same on every page; the other breakdowns use one colour.
+CATEGORY_KINDS = {"status": palette.NOMINAL}
+
+
 def bar_chart(breakdown: Breakdown, *, chart_id: str, vertical: bool = False) -> Chart | None:
     """Horizontal bars (one per row), or vertical columns for months; None when all are 0."""
     if not breakdown.rows or breakdown.total == 0:
         return None
     scale = svgcharts.linear_scale([row.count for row in breakdown.rows], integer=True)
-    return (_columns if vertical else _rows)(breakdown, chart_id, scale)
+    chart = (_columns if vertical else _rows)(breakdown, chart_id, scale)
+    kind = CATEGORY_KINDS.get(breakdown.id)
+    if kind is not None:
+        fills = palette.scale_fills([row.key for row in breakdown.rows], kind=kind)
+        for bar, row in zip(chart.bars, breakdown.rows, strict=True):
+            bar.fill = fills[row.key]
+    return chart
 
 
 def _chart(breakdown, chart_id, *, height, vertical, bars, ticks, axis) -> Chart:
