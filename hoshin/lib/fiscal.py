@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from japanera import ERA_DATA_GENERAL, Era
 
 # Modern eras only: a city's plans never reach back before 明治.
@@ -95,6 +97,39 @@ def format_date(day: datetime.date) -> str:
     return (
         f"{era_year_of_date(day)}年{day.month}月{day.day}日（{day.year}年{day.month}月{day.day}日）"
     )
+
+
+def display_fiscal_year(fy: int) -> str:
+    """The fiscal year as a page shows it, in the active language.
+
+    Japanese: ``令和8年度（2026年度）`` (format_fiscal_year); English: ``FY2026 (Reiwa 8)``.
+    Data files (CSV, XLSX, PDF) keep format_fiscal_year: their text must not depend on the
+    language of whoever asked first, since they are kept and shared.
+    """
+    return gettext("%(era)s年度（%(fy)s年度）") % era_names(fy)
+
+
+def display_era_fiscal_year(fy: int) -> str:
+    """The era form alone, in the active language: ``令和8年度`` / ``FY2026``."""
+    return gettext("%(era)s年度") % era_names(fy)
+
+
+def display_date(day: datetime.date) -> str:
+    """A date as a page shows it: ``令和5年10月17日（2023年10月17日）`` / ``17 October 2023``."""
+    return gettext("%(era)s年%(month)s月%(day)s日（%(year)s年%(month)s月%(day)s日）") % {
+        "era": str(era_year_of_date(day)),
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+        "month_name": MONTHS[day.month],
+    }
+
+
+def era_names(fy: int) -> dict[str, object]:
+    """The parts a translated year label may use: ``era`` (令和8), ``era_romaji`` (Reiwa 8), ``fy``."""
+    era_year = era_year_for_fiscal_year(fy)
+    era = _ERA_BY_NAME[era_year.era]
+    return {"era": str(era_year), "era_romaji": f"{era.english} {era_year.year}", "fy": fy}
 
 
 _WESTERN = re.compile(r"^(?:FY)?(\d{4})(?:年度?)?$")

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
-from hoshin.lib.fiscal import format_date, format_fiscal_year
+from hoshin.lib.fiscal import display_date, display_fiscal_year
 from hoshin.lib.numbers import NONE, format_amount, format_quantity, format_rate
 
 register = template.Library()
@@ -22,25 +22,27 @@ def plan_period(plan) -> str:
     start, end = plan.start_fy, plan.end_fy
     if start is None and end is None:
         return ""
+    # The range mark is a UI string: "～" in Japanese, "–" in English.
+    dash = _("～")
     if start is not None and end is not None:
         if start == end:
-            return format_fiscal_year(start)
-        return f"{format_fiscal_year(start)}～{format_fiscal_year(end)}"
+            return display_fiscal_year(start)
+        return f"{display_fiscal_year(start)}{dash}{display_fiscal_year(end)}"
     if start is not None:
-        return f"{format_fiscal_year(start)}～"
-    return f"～{format_fiscal_year(end)}"
+        return f"{display_fiscal_year(start)}{dash}"
+    return f"{dash}{display_fiscal_year(end)}"
 
 
 @register.filter
 def fiscal_year(fy: int | None) -> str:
     """``令和8年度（2026年度）``."""
-    return format_fiscal_year(fy) if fy else ""
+    return display_fiscal_year(fy) if fy else ""
 
 
 @register.filter
 def era_date(day: datetime.date | None) -> str:
     """``令和5年10月17日（2023年10月17日）``."""
-    return format_date(day) if day else ""
+    return display_date(day) if day else ""
 
 
 @register.filter

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hoshin.evaluations.models import Direction
 from hoshin.evaluations.selectors.public import IndicatorSeries
 from hoshin.evaluations.selectors.public_plan import GradeCount, NodeResult
 from hoshin.lib import svgcharts
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import era_names
 from hoshin.lib.numbers import format_quantity, format_rate
 
 # A narrow drawing: on a phone it shrinks less, so its text stays legible.
@@ -62,22 +63,26 @@ class Chart:
 
 
 def _value_text(value: Decimal | None, unit: str) -> str:
-    return f"{format_quantity(value)}{unit}" if value is not None else "なし"
+    return f"{format_quantity(value)}{unit}" if value is not None else _("なし")
 
 
 def _describe(series: IndicatorSeries) -> str:
     unit = series.unit
     parts = [
-        f"{point.fy_label}は目標値{_value_text(point.target, unit)}、"
-        f"実績値{_value_text(point.actual, unit)}"
+        _("%(fy)sは目標値%(target)s、実績値%(actual)s。")
+        % {
+            "fy": point.fy_label,
+            "target": _value_text(point.target, unit),
+            "actual": _value_text(point.actual, unit),
+        }
         for point in series.points
     ]
-    text = f"{series.name}の年度ごとの目標値と実績値。" + "。".join(parts) + "。"
+    text = _("%(name)sの年度ごとの目標値と実績値。") % {"name": series.name} + "".join(parts)
     baseline = series.points[-1].baseline if series.points else None
     if baseline is not None:
-        text += f"基準値は{_value_text(baseline, unit)}。"
+        text += _("基準値は%(value)s。") % {"value": _value_text(baseline, unit)}
     if series.direction == Direction.LOWER:
-        text += "値が低いほど良い指標です。"
+        text += _("値が低いほど良い指標です。")
     return text
 
 
@@ -105,13 +110,13 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
         right=plot_right,
         top=plot_top,
         bottom=plot_bottom,
-        missing_label="なし",
+        missing_label=_("なし"),
     )
     groups = [
         Group(
             center=column_group.center,
-            era_label=format_fiscal_year(point.fy, western=False),
-            year_label=f"（{point.fy}年度）",
+            era_label=pgettext("chart axis", "%(era)s年度") % era_names(point.fy),
+            year_label=_("（%(fy)s年度）") % {"fy": point.fy},
             bars=column_group.bars,
         )
         for point, column_group in zip(series.points, column_groups, strict=True)
@@ -119,8 +124,8 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
     slot = (plot_right - plot_left) / len(series.points)
     chart = Chart(
         id=chart_id,
-        title=f"{series.name}の目標値と実績値の推移"
-        + (f"（単位：{series.unit}）" if series.unit else ""),
+        title=_("%(name)sの目標値と実績値の推移") % {"name": series.name}
+        + (_("（単位：%(unit)s）") % {"unit": series.unit} if series.unit else ""),
         desc=_describe(series),
         width=WIDTH,
         height=HEIGHT,
@@ -143,7 +148,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
     baseline = series.points[-1].baseline
     if baseline is not None:
         chart.baseline_y = round(scale.at(float(baseline), plot_bottom, plot_top), 1)
-        chart.baseline_label = f"基準値 {format_quantity(baseline)}"
+        chart.baseline_label = _("基準値 %(value)s") % {"value": format_quantity(baseline)}
     return chart
 
 

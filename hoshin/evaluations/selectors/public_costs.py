@@ -7,8 +7,10 @@ its own, only the cost lines already loaded with them.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from hoshin.evaluations.models import CostKind, CostLine, EvaluationSheet, Indicator
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_era_fiscal_year
 
 
 @dataclass
@@ -42,9 +44,9 @@ class CostTable:
 # the sheet's year. Staff cost always uses the unit cost of the sheet's own year, as the
 # dashboard does, so one sheet's columns are comparable.
 COST_COLUMNS = (
-    (CostKind.BUDGET, 0, "予算"),
-    (CostKind.ACTUAL, 0, "決算"),
-    (CostKind.NEXT_BUDGET, 1, "予算（見込）"),
+    (CostKind.BUDGET, 0, gettext_lazy("%(fy)s 予算")),
+    (CostKind.ACTUAL, 0, gettext_lazy("%(fy)s 決算")),
+    (CostKind.NEXT_BUDGET, 1, gettext_lazy("%(fy)s 予算（見込）")),
 )
 FUNDING_LABELS = [
     (name, str(CostLine._meta.get_field(name).verbose_name)) for name in CostLine.FUNDING_FIELDS
@@ -82,7 +84,7 @@ def cost_table(
             columns.append(
                 _cost_column(
                     last,
-                    label=f"{format_fiscal_year(fy - 1, western=False)} 決算",
+                    label=gettext("%(fy)s 決算") % {"fy": display_era_fiscal_year(fy - 1)},
                     fy=fy - 1,
                     unit_cost=unit_costs.get(fy - 1),
                 )
@@ -94,7 +96,7 @@ def cost_table(
             continue
         column = _cost_column(
             line,
-            label=f"{format_fiscal_year(fy + offset, western=False)} {suffix}",
+            label=str(suffix) % {"fy": display_era_fiscal_year(fy + offset)},
             fy=fy + offset,
             unit_cost=unit_costs.get(fy),
         )

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from hoshin.evaluations.models import EvaluationTemplate
 from hoshin.evaluations.progress import progress_rate_expression
 from hoshin.evaluations.selectors.public import ScaleValue, sheets_published
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year
 from hoshin.plans.models import Plan
 
 
@@ -68,7 +68,7 @@ class PlanResults:
 
     @property
     def fy_label(self) -> str:
-        return format_fiscal_year(self.fy) if self.fy else ""
+        return display_fiscal_year(self.fy) if self.fy else ""
 
     def distribution(self, result: NodeResult) -> list[GradeCount]:
         """Grade counts in the template's order; grades no longer in it, then blanks, come last."""

@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from hoshin.lib.fiscal import format_date
+from hoshin.lib.fiscal import display_date
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def era_datetime(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return f"{format_date(local.date())} {local.hour}:{local.minute:02d}"
+    return f"{display_date(local.date())} {local.hour}:{local.minute:02d}"
 
 
 @register.filter
