@@ -46,6 +46,14 @@ def era_date(day: datetime.date | None) -> str:
 
 
 @register.filter
+def lang_ja(value) -> str:
+    """``<span lang="ja">…</span>`` around database content placed inside a translated sentence
+    (``{% blocktranslate with name=plan.name|lang_ja %}``), so that an English page still tells
+    screen readers which words are Japanese. Escapes the value."""
+    return format_html('<span lang="ja">{}</span>', value) if value not in (None, "") else ""
+
+
+@register.filter
 def next_heading_level(level: int) -> int:
     """The heading level one below ``level`` (h2 → h3), never past h6.
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
@@ -46,16 +46,21 @@ def open_data_license() -> dict:
 
 
 def attribution() -> str:
-    """The credit line users are asked to print when they reuse the data."""
+    """The credit line users are asked to print when they reuse the data.
+
+    Always in the site's language (Japanese): it is the text to copy verbatim, with the
+    licence's Japanese name, whichever language the page around it is in (marked lang="ja").
+    """
     custom = settings.HOSHIN_OPEN_DATA_ATTRIBUTION
     if custom:
         return str(custom)
-    city = settings.HOSHIN_CITY_NAME
-    source = f"{city} {_('行政経営ポータル')}".strip()
-    return _("出典：%(source)s オープンデータ（%(license)s）") % {
-        "source": source,
-        "license": open_data_license()["name"],
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        city = settings.HOSHIN_CITY_NAME
+        source = f"{city} {_('行政経営ポータル')}".strip()
+        return _("出典：%(source)s オープンデータ（%(license)s）") % {
+            "source": source,
+            "license": open_data_license()["name"],
+        }
 
 
 def _downloads(dataset) -> list[tuple[str, str]]:

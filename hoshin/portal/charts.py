@@ -16,8 +16,9 @@ legend.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from hoshin.evaluations.models import Direction
 from hoshin.evaluations.selectors.public import IndicatorSeries
@@ -115,6 +116,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
     groups = [
         Group(
             center=column_group.center,
+            # xgettext:no-python-format
             era_label=pgettext("chart axis", "%(era)s年度") % era_names(point.fy),
             year_label=_("（%(fy)s年度）") % {"fy": point.fy},
             bars=column_group.bars,
@@ -218,10 +220,23 @@ class DistributionChart:
     bar_thickness: float
     rows: list[DistributionRow]
     patterns: list[tuple[str, svgcharts.Fill]]  # (pattern id, fill) used by the segments
+    caption: str = ""  # the title as HTML, the subject marked lang="ja"
+
+
+def _caption(message: str, subject: str, fy_label: str) -> str:
+    """The title as the table's caption: the plan or node name (database content) marked
+    lang="ja", which an English page must say; <svg><title> cannot hold markup."""
+    return format_html(
+        conditional_escape(_(message))
+        .replace("%(subject)s", "{subject}")
+        .replace("%(fy)s", "{fy}"),
+        subject=format_html('<span lang="ja">{}</span>', subject),
+        fy=fy_label,
+    )
 
 
 def _count_text(count: int) -> str:
-    return _("%(count)s件") % {"count": f"{count:,}"}
+    return ngettext("%(count)s件", "%(count)s件", count) % {"count": f"{count:,}"}
 
 
 def _legend(segments: list[svgcharts.Segment], *, top: float) -> tuple[list[LegendItem], float]:
@@ -275,15 +290,18 @@ def distribution_chart(
         chart_rows.append(row)
     if not chart_rows:
         return None
+    # Punctuation of a sentence read aloud: Japanese 「：」「、」「。」, English ": ", ", ", ". ".
+    colon, comma, stop = pgettext("list", "："), pgettext("list", "、"), pgettext("list", "。")
     desc = "".join(
-        f"{row.name}："
-        + "、".join(f"{c.grade.label} {_count_text(c.count)}" for c in row.counts)
-        + "。"
+        f"{row.name}{colon}"
+        + comma.join(f"{c.grade.label} {_count_text(c.count)}" for c in row.counts)
+        + stop
         for row in chart_rows
     )
     return DistributionChart(
         id=chart_id,
         title=_("%(subject)sの評価結果の内訳（%(fy)s）") % {"subject": subject, "fy": fy_label},
+        caption=_caption(gettext_noop("%(subject)sの評価結果の内訳（%(fy)s）"), subject, fy_label),
         desc=desc,
         width=DISTRIBUTION_WIDTH,
         height=int(y),
@@ -326,6 +344,7 @@ class ProgressChart:
     target_x: float  # the 100% line
     plot_top: float
     plot_bottom: float
+    caption: str = ""  # the title as HTML, the subject marked lang="ja"
 
 
 def progress_chart(
@@ -361,13 +380,19 @@ def progress_chart(
     )
     for bar, row in zip(bars, shown, strict=True):
         bar.missing = row.rate is None
-    desc = "、".join(
-        f"{row.label} {row.rate_label if row.rate is not None else _('算出不可')}" for row in shown
-    ).replace("△", _("マイナス"))  # read aloud, the sign must be a word
+    desc = (
+        pgettext("list", "、")
+        .join(
+            f"{row.label} {row.rate_label if row.rate is not None else _('算出不可')}"
+            for row in shown
+        )
+        .replace("△", _("マイナス"))
+    )  # read aloud, the sign must be a word
     return ProgressChart(
         id=chart_id,
         title=_("%(subject)sの平均進捗率（%(fy)s）") % {"subject": subject, "fy": fy_label},
-        desc=desc + "。" + _("100%は目標どおりの進捗です。"),
+        caption=_caption(gettext_noop("%(subject)sの平均進捗率（%(fy)s）"), subject, fy_label),
+        desc=desc + pgettext("list", "。") + _("100%は目標どおりの進捗です。"),
         width=PROGRESS_WIDTH,
         height=bottom + 36,
         rows=shown,

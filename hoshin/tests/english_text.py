@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u3000-\u303f]+")
+# Kana and kanji. Full-width punctuation (（）・、) alone is not counted: it sits around database
+# content and between translated parts, and reads acceptably in an English page.
+JAPANESE = re.compile(r"[\u3041-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]+")
 # Attributes a reader hears or sees; others (href, value of hidden inputs) are not UI text.
 _SPOKEN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "aria-description")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -30,7 +32,10 @@ class _Finder(HTMLParser):
         attrs = dict(attrs)
         lang = attrs.get("lang")
         quiet = self._quiet() if lang is None else lang.startswith("ja")
-        quiet = quiet or tag in ("script", "style", "template")
+        # <title> and <link title> hold the page's name, which is often database content; a
+        # chart's <svg> repeats the table printed beside it (checked there), with grade labels
+        # inside sentences of its <desc> that no lang= can mark.
+        quiet = quiet or tag in ("script", "style", "template", "title", "link", "svg")
         if not quiet:
             for name in _SPOKEN_ATTRIBUTES:
                 self._check(attrs.get(name) or "", f"{tag}@{name}")

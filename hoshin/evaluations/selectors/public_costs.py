@@ -48,8 +48,9 @@ COST_COLUMNS = (
     (CostKind.ACTUAL, 0, gettext_lazy("%(fy)s 決算")),
     (CostKind.NEXT_BUDGET, 1, gettext_lazy("%(fy)s 予算（見込）")),
 )
+# verbose_name stays lazy: the label is translated when a page (in its reader's language) shows it.
 FUNDING_LABELS = [
-    (name, str(CostLine._meta.get_field(name).verbose_name)) for name in CostLine.FUNDING_FIELDS
+    (name, CostLine._meta.get_field(name).verbose_name) for name in CostLine.FUNDING_FIELDS
 ]
 
 
@@ -109,17 +110,20 @@ def cost_table(
     # 単位コスト: the year's total cost ÷ the chosen output indicator's actual (its own sheet's).
     output = next((i for i in indicators if i.pk == sheet.unit_cost_indicator_id), None)
     if output is not None and actual_column is not None:
-        unit_label = f"単位コスト（{output.name} 1{output.unit or '単位'}あたり・千円）"
+        unit_label = gettext("単位コスト（%(name)s 1%(unit)sあたり・千円）") % {
+            "name": output.name,
+            "unit": output.unit or gettext("単位"),
+        }
         if actual_column.total_cost is not None and output.actual:
             actual_column.unit_cost = (actual_column.total_cost / output.actual).quantize(
                 Decimal("0.1")
             )
     rows = [
         *(CostRow(label, [c.funding[name] for c in columns]) for name, label in FUNDING_LABELS),
-        CostRow("事業費 計", [c.project_cost for c in columns], "subtotal"),
-        CostRow("人工（人）", [c.person_years for c in columns], "years"),
-        CostRow("人件費", [c.staff_cost for c in columns]),
-        CostRow("総コスト（事業費＋人件費）", [c.total_cost for c in columns], "total"),
+        CostRow(gettext("事業費 計"), [c.project_cost for c in columns], "subtotal"),
+        CostRow(gettext("人工（人）"), [c.person_years for c in columns], "years"),
+        CostRow(gettext("人件費"), [c.staff_cost for c in columns]),
+        CostRow(gettext("総コスト（事業費＋人件費）"), [c.total_cost for c in columns], "total"),
     ]
     if unit_label:
         rows.append(CostRow(unit_label, [c.unit_cost for c in columns], "unit"))
