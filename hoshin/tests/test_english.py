@@ -219,3 +219,26 @@ def test_years_and_dates_follow_the_language_while_data_formats_stay_japanese():
         assert display_fiscal_year(2019) == "FY2019 (Reiwa 1)"
         assert display_date(datetime.date(2019, 4, 30)) == "30 April 2019"
         assert format_fiscal_year(2026) == "令和8年度（2026年度）"  # CSV, PDF, XLSX
+
+
+def test_staff_pages_work_in_english(client, published_result):
+    """The staff UI is translated too: its main pages render in English without a missing
+    placeholder (a translation that breaks a format string fails here, not in front of staff)."""
+    world = published_result
+    client.force_login(world.planner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    sheet = world.bousai_action.sheets.first()
+    pages = {
+        "staff home": reverse("backoffice:home"),
+        "tasks": reverse("evaluations:tasks"),
+        "sheets": reverse("evaluations:sheets"),
+        "sheet": reverse("evaluations:sheet", args=[sheet.pk]),
+        "voices": reverse("voices_staff:list"),
+        "cycles": reverse("evaluations:cycles"),
+    }
+    for name, path in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert '<html lang="en">' in html and "Staff menu" in html, name
+        assert "%(" not in html, name
