@@ -152,9 +152,13 @@ def test_plan_page_shows_whole_tree_in_open_details(client, sample):
     )
     # Action counts include everything below a node: pillar 1 holds 5, pillar 2 holds 3.
     assert re.search(
-        r"市民参画・市民協働の一層の推進</span> <span class=\"node__count\"><span lang=\"ja\">実施内容</span> 5件", html
+        r"市民参画・市民協働の一層の推進</span> <span class=\"node__count\"><span lang=\"ja\">実施内容</span> 5件",
+        html,
     )
-    assert re.search(r"自治体経営の基盤強化</span> <span class=\"node__count\"><span lang=\"ja\">実施内容</span> 3件", html)
+    assert re.search(
+        r"自治体経営の基盤強化</span> <span class=\"node__count\"><span lang=\"ja\">実施内容</span> 3件",
+        html,
+    )
     # Every action's text links to its page.
     for action in [*sample.disaster_actions, *sample.other_actions]:
         assert f'<a href="{action.get_absolute_url()}">{action.text}</a>' in html
