@@ -62,8 +62,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # No LocaleMiddleware yet: every page is Japanese (LANGUAGE_CODE) until an English
-    # catalog exists; then add django.middleware.locale.LocaleMiddleware here.
+    # The page's language: the language cookie (set by the header's switch), else
+    # Accept-Language, else LANGUAGE_CODE. After sessions, before anything that renders.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from hoshin.changes.models import PublicState
 
@@ -33,7 +34,9 @@ def cache_path(key: str) -> Path | None:
     root, state = _root(), PublicState.current()
     if root is None or state is None:
         return None
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    # Per language too: a file built for an English reader may hold translated labels, and
+    # must never be served to a Japanese one (the page cache keys by language the same way).
+    digest = hashlib.sha256(f"{key}\n{get_language() or ''}".encode()).hexdigest()[:32]
     return root / str(state.version) / digest
 
 

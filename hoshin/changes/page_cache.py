@@ -12,7 +12,8 @@ transaction of every change to it (``channel.public_data_changing``), so:
   and nothing needs to be deleted (old entries age out).
 
 "Release" covers what changes a page without changing data: the code and templates on disk
-(a deploy) and the settings pages print (city name, language). With ``FileBasedCache`` the
+(a deploy) and the settings pages print (city name). The page's language (cookie or Accept-Language) is
+part of the key, and every page says ``Vary: Accept-Language, Cookie`` for HTTP caches. With ``FileBasedCache`` the
 cache outlives a restart, so a deploy must not serve pages rendered by the previous code.
 
 Only plain 200 pages that are the same for everyone are stored: never a response that sets a
@@ -33,7 +34,7 @@ from functools import cache, wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
@@ -144,6 +145,11 @@ def public_page(view):
         else:
             response = _validated_page(view, request, state, args, kwargs)
         patch_cache_control(response, public=True, max_age=MAX_AGE)
+        # The language comes from the language cookie or Accept-Language (LocaleMiddleware):
+        # a shared cache must keep one copy per both, or an English reader gets a Japanese
+        # page. Added after the storable check, which treats a view's own Vary: Cookie as
+        # "personal"; here it only mirrors what the key already holds (get_language()).
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
     return page

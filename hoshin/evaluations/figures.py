@@ -29,7 +29,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from hoshin.evaluations.models import CostKind, CostLine, Indicator, StaffUnitCost
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_era_fiscal_year, display_fiscal_year
 from hoshin.lib.numbers import format_amount
 
 UNIT_COST_PLACES = Decimal("0.01")  # 千円
@@ -166,7 +166,7 @@ class SheetCosts:
                 % {
                     "columns": where,
                     "amount": format_amount(unit),
-                    "year": format_fiscal_year(fy) if fy is not None else "",
+                    "year": display_fiscal_year(fy) if fy is not None else "",
                 }
             )
         if not parts:
@@ -192,7 +192,7 @@ def column_label(kind: str, sheet_fy: int) -> str:
         CostKind.ACTUAL: _("決算"),
         CostKind.NEXT_BUDGET: _("予算（見込）"),
     }[kind]
-    return f"{format_fiscal_year(column_fy(kind, sheet_fy), western=False)} {suffix}"
+    return f"{display_era_fiscal_year(column_fy(kind, sheet_fy))} {suffix}"
 
 
 def sheet_costs(

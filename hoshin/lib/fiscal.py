@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from japanera import ERA_DATA_GENERAL, Era
 
 # Modern eras only: a city's plans never reach back before 明治.
@@ -135,6 +137,55 @@ def format_staff_datetime(moment: datetime.datetime, *, seconds: bool = False) -
     local = _local(moment)
     time = f"{local.hour:02d}:{local.minute:02d}" + (f":{local.second:02d}" if seconds else "")
     return f"{format_staff_date(local)}{_NO_BREAK}{time}"
+
+
+def display_fiscal_year(fy: int) -> str:
+    """The fiscal year as a page shows it, in the active language.
+
+    Japanese: ``令和8年度（2026年度）`` (format_fiscal_year); English: ``FY2026 (Reiwa 8)``.
+    Data files (CSV, XLSX, PDF) keep format_fiscal_year: their text must not depend on the
+    language of whoever asked first, since they are kept and shared.
+    """
+    # Translations choose which parts to print (FY2026 has no era): not checked as python-format.
+    # xgettext:no-python-format
+    return gettext("%(era)s年度（%(fy)s年度）") % era_names(fy)
+
+
+def display_era_fiscal_year(fy: int) -> str:
+    """The era form alone, in the active language: ``令和8年度`` / ``FY2026``."""
+    # Translations choose which parts to print (FY2026 has no era): not checked as python-format.
+    # xgettext:no-python-format
+    return gettext("%(era)s年度") % era_names(fy)
+
+
+def display_date(day: datetime.date) -> str:
+    """A date as a page shows it: ``令和5年10月17日（2023年10月17日）`` / ``17 October 2023``
+    (a datetime: its day in the city's time zone)."""
+    day = _local(day)
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    # Translations choose which parts to print (FY2026 has no era): not checked as python-format.
+    # xgettext:no-python-format
+    return gettext("%(era)s年%(month)s月%(day)s日（%(year)s年%(month)s月%(day)s日）") % {
+        "era": str(era_year_of_date(day)),
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+        "month_name": MONTHS[day.month],
+    }
+
+
+def display_datetime(moment: datetime.datetime) -> str:
+    """``令和8年5月1日（2026年5月1日）9:00`` / ``1 May 2026 9:00``: a moment on a page for citizens."""
+    local = _local(moment)
+    return f"{display_date(local)}{_NO_BREAK}{local.hour}:{local.minute:02d}"
+
+
+def era_names(fy: int) -> dict[str, object]:
+    """The parts a translated year label may use: ``era`` (令和8), ``era_romaji`` (Reiwa 8), ``fy``."""
+    era_year = era_year_for_fiscal_year(fy)
+    era = _ERA_BY_NAME[era_year.era]
+    return {"era": str(era_year), "era_romaji": f"{era.english} {era_year.year}", "fy": fy}
 
 
 _WESTERN = re.compile(r"^(?:FY)?(\d{4})(?:年度?)?$")

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from hoshin.lib import palette
 from hoshin.lib.fiscal import (
-    format_date,
-    format_datetime,
-    format_fiscal_year,
+    display_date,
+    display_datetime,
+    display_fiscal_year,
     format_staff_date,
     format_staff_datetime,
 )
@@ -35,19 +35,21 @@ def plan_period(plan) -> str:
     start, end = plan.start_fy, plan.end_fy
     if start is None and end is None:
         return ""
+    # The range mark is a UI string: "～" in Japanese, "–" in English.
+    dash = _("～")
     if start is not None and end is not None:
         if start == end:
-            return format_fiscal_year(start)
-        return f"{format_fiscal_year(start)}～{format_fiscal_year(end)}"
+            return display_fiscal_year(start)
+        return f"{display_fiscal_year(start)}{dash}{display_fiscal_year(end)}"
     if start is not None:
-        return f"{format_fiscal_year(start)}～"
-    return f"～{format_fiscal_year(end)}"
+        return f"{display_fiscal_year(start)}{dash}"
+    return f"{dash}{display_fiscal_year(end)}"
 
 
 @register.filter
 def fiscal_year(fy: int | None) -> str:
     """``令和8年度（2026年度）``."""
-    return format_fiscal_year(fy) if fy else ""
+    return display_fiscal_year(fy) if fy else ""
 
 
 # ---- dates: the one set of date filters (the rule is in hoshin.lib.fiscal) -----------------
@@ -55,14 +57,22 @@ def fiscal_year(fy: int | None) -> str:
 
 @register.filter
 def era_date(day: datetime.date | None) -> str:
-    """``令和5年10月17日（2023年10月17日）``: a date on a page for citizens."""
-    return format_date(day) if day else ""
+    """``令和5年10月17日（2023年10月17日）``: a date on a page for citizens (in the page's language)."""
+    return display_date(day) if day else ""
+
+
+@register.filter
+def lang_ja(value) -> str:
+    """``<span lang="ja">…</span>`` around database content placed inside a translated sentence
+    (``{% blocktranslate with name=plan.name|lang_ja %}``), so that an English page still tells
+    screen readers which words are Japanese. Escapes the value."""
+    return format_html('<span lang="ja">{}</span>', value) if value not in (None, "") else ""
 
 
 @register.filter
 def era_datetime(moment: datetime.datetime | None) -> str:
     """``令和8年5月1日（2026年5月1日） 9:00``: a moment on a page for citizens."""
-    return format_datetime(moment) if moment else ""
+    return display_datetime(moment) if moment else ""
 
 
 @register.filter

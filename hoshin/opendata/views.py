@@ -48,14 +48,20 @@ def open_data_license() -> dict:
 
 
 def attribution() -> str:
-    """The credit line users are asked to print when they reuse the data."""
+    """The credit line users are asked to print when they reuse the data.
+
+    Always in the site's language (Japanese): it is the text to copy verbatim, with the
+    licence's Japanese name, whichever language the page around it is in (marked lang="ja").
+    """
     custom = settings.HOSHIN_OPEN_DATA_ATTRIBUTION
     if custom:
         return str(custom)
-    return _("出典：%(source)s オープンデータ（%(license)s）") % {
-        "source": portal_name(),
-        "license": open_data_license()["name"],
-    }
+    # The credit is part of the data: Japanese whatever the page's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("出典：%(source)s オープンデータ（%(license)s）") % {
+            "source": portal_name(),
+            "license": open_data_license()["name"],
+        }
 
 
 def _downloads(dataset) -> list[tuple[str, str]]:

@@ -170,8 +170,8 @@ class Action(models.Model):
 
 
 class DepartmentMarker(models.TextChoices):
-    ALL = "all", "全庁"
-    CONCERNED = "concerned", "関係各課など"
+    ALL = "all", _("全庁")
+    CONCERNED = "concerned", _("関係各課など")
 
 
 class ActionDepartment(models.Model):

@@ -17,13 +17,15 @@ legend.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from hoshin.evaluations.models import Direction
 from hoshin.evaluations.selectors.public import IndicatorSeries
 from hoshin.evaluations.selectors.public_plan import GradeCount, NodeResult
 from hoshin.lib import svgcharts
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import era_names
 from hoshin.lib.numbers import format_quantity, format_rate
 
 # A narrow drawing: on a phone it shrinks less, so its text stays legible.
@@ -63,22 +65,26 @@ class Chart:
 
 
 def _value_text(value: Decimal | None, unit: str) -> str:
-    return f"{format_quantity(value)}{unit}" if value is not None else "なし"
+    return f"{format_quantity(value)}{unit}" if value is not None else _("なし")
 
 
 def _describe(series: IndicatorSeries) -> str:
     unit = series.unit
     parts = [
-        f"{point.fy_label}は目標値{_value_text(point.target, unit)}、"
-        f"実績値{_value_text(point.actual, unit)}"
+        _("%(fy)sは目標値%(target)s、実績値%(actual)s。")
+        % {
+            "fy": point.fy_label,
+            "target": _value_text(point.target, unit),
+            "actual": _value_text(point.actual, unit),
+        }
         for point in series.points
     ]
-    text = f"{series.name}の年度ごとの目標値と実績値。" + "。".join(parts) + "。"
+    text = _("%(name)sの年度ごとの目標値と実績値。") % {"name": series.name} + "".join(parts)
     baseline = series.points[-1].baseline if series.points else None
     if baseline is not None:
-        text += f"基準値は{_value_text(baseline, unit)}。"
+        text += _("基準値は%(value)s。") % {"value": _value_text(baseline, unit)}
     if series.direction == Direction.LOWER:
-        text += "値が低いほど良い指標です。"
+        text += _("値が低いほど良い指標です。")
     return text
 
 
@@ -106,13 +112,14 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
         right=plot_right,
         top=plot_top,
         bottom=plot_bottom,
-        missing_label="なし",
+        missing_label=_("なし"),
     )
     groups = [
         Group(
             center=column_group.center,
-            era_label=format_fiscal_year(point.fy, western=False),
-            year_label=f"（{point.fy}年度）",
+            # xgettext:no-python-format
+            era_label=pgettext("chart axis", "%(era)s年度") % era_names(point.fy),
+            year_label=_("（%(fy)s年度）") % {"fy": point.fy},
             bars=column_group.bars,
         )
         for point, column_group in zip(series.points, column_groups, strict=True)
@@ -120,8 +127,8 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
     slot = (plot_right - plot_left) / len(series.points)
     chart = Chart(
         id=chart_id,
-        title=f"{series.name}の目標値と実績値の推移"
-        + (f"（単位：{series.unit}）" if series.unit else ""),
+        title=_("%(name)sの目標値と実績値の推移") % {"name": series.name}
+        + (_("（単位：%(unit)s）") % {"unit": series.unit} if series.unit else ""),
         desc=_describe(series),
         width=WIDTH,
         height=HEIGHT,
@@ -144,7 +151,7 @@ def indicator_chart(series: IndicatorSeries, *, chart_id: str) -> Chart | None:
     baseline = series.points[-1].baseline
     if baseline is not None:
         chart.baseline_y = round(scale.at(float(baseline), plot_bottom, plot_top), 1)
-        chart.baseline_label = f"基準値 {format_quantity(baseline)}"
+        chart.baseline_label = _("基準値 %(value)s") % {"value": format_quantity(baseline)}
     return chart
 
 
@@ -215,10 +222,23 @@ class DistributionChart:
     bar_width: float
     bar_thickness: float
     rows: list[DistributionRow]
+    caption: str = ""  # the title as HTML, the subject marked lang="ja"
+
+
+def _caption(message: str, subject: str, fy_label: str) -> str:
+    """The title as the table's caption: the plan or node name (database content) marked
+    lang="ja", which an English page must say; <svg><title> cannot hold markup."""
+    return format_html(
+        conditional_escape(_(message))
+        .replace("%(subject)s", "{subject}")
+        .replace("%(fy)s", "{fy}"),
+        subject=format_html('<span lang="ja">{}</span>', subject),
+        fy=fy_label,
+    )
 
 
 def _count_text(count: int) -> str:
-    return _("%(count)s件") % {"count": f"{count:,}"}
+    return ngettext("%(count)s件", "%(count)s件", count) % {"count": f"{count:,}"}
 
 
 def _legend(segments: list[svgcharts.Segment], *, top: float) -> tuple[list[LegendItem], float]:
@@ -262,15 +282,18 @@ def distribution_chart(
         chart_rows.append(row)
     if not chart_rows:
         return None
+    # Punctuation of a sentence read aloud: Japanese 「：」「、」「。」, English ": ", ", ", ". ".
+    colon, comma, stop = pgettext("list", "："), pgettext("list", "、"), pgettext("list", "。")
     desc = "".join(
-        f"{row.name}："
-        + "、".join(f"{c.grade.label} {_count_text(c.count)}" for c in row.counts)
-        + "。"
+        f"{row.name}{colon}"
+        + comma.join(f"{c.grade.label} {_count_text(c.count)}" for c in row.counts)
+        + stop
         for row in chart_rows
     )
     return DistributionChart(
         id=chart_id,
         title=_("%(subject)sの評価結果の内訳（%(fy)s）") % {"subject": subject, "fy": fy_label},
+        caption=_caption(gettext_noop("%(subject)sの評価結果の内訳（%(fy)s）"), subject, fy_label),
         desc=desc,
         width=DISTRIBUTION_WIDTH,
         height=int(y),
@@ -327,6 +350,7 @@ class ProgressChart:
     target_x: float  # the 100% line
     plot_top: float
     plot_bottom: float
+    caption: str = ""  # the title as HTML, the subject marked lang="ja"
 
 
 def progress_chart(
@@ -362,13 +386,19 @@ def progress_chart(
     )
     for bar, row in zip(bars, shown, strict=True):
         bar.missing = row.rate is None
-    desc = "、".join(
-        f"{row.label} {row.rate_label if row.rate is not None else _('算出不可')}" for row in shown
-    ).replace("△", _("マイナス"))  # read aloud, the sign must be a word
+    desc = (
+        pgettext("list", "、")
+        .join(
+            f"{row.label} {row.rate_label if row.rate is not None else _('算出不可')}"
+            for row in shown
+        )
+        .replace("△", _("マイナス"))
+    )  # read aloud, the sign must be a word
     return ProgressChart(
         id=chart_id,
         title=_("%(subject)sの平均進捗率（%(fy)s）") % {"subject": subject, "fy": fy_label},
-        desc=desc + "。" + _("100%は目標どおりの進捗です。"),
+        caption=_caption(gettext_noop("%(subject)sの平均進捗率（%(fy)s）"), subject, fy_label),
+        desc=desc + pgettext("list", "。") + _("100%は目標どおりの進捗です。"),
         width=PROGRESS_WIDTH,
         height=bottom + 36,
         rows=shown,

@@ -21,8 +21,9 @@ def html_lang() -> str:
     """The language the page text is in.
 
     UI strings are written in Japanese; a page is in another language only when the project
-    ships a catalog for it. A visitor whose browser asks for English must still get
-    ``lang="ja"`` while the text is Japanese, or screen readers read it with the wrong voice.
+    ships a compiled catalog for it (LocaleMiddleware picks the language). Without one the text
+    stays Japanese and must say ``lang="ja"``, or screen readers read it with the wrong voice.
+    Japanese content from the database inside an English page carries its own ``lang="ja"``.
     """
     language = (get_language() or "ja").split("-")[0]
     if language == "ja" or not _has_catalog(language):

@@ -46,6 +46,9 @@ class SearchForm(forms.Form):
         self.fields["grade"].choices = everything + choices["grades"]
         self.fields["direction"].choices = everything + choices["directions"]
         self.year_choices = choices["years"]
+        # Plan, department and grade names are database content, Japanese in an English page.
+        for name in ("plan", "department", "grade", "direction"):
+            self.fields[name].widget.attrs["lang"] = "ja"
 
     def clean_q(self):
         query = self.cleaned_data["q"]

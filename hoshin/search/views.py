@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from hoshin.changes.page_cache import public_page
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year
 from hoshin.org.roles import login_required_staff
 from hoshin.search import selectors
 from hoshin.search.forms import SearchForm
@@ -27,7 +27,7 @@ def _page(request, *, staff: bool, template: str, extra: dict):
             results = selectors.search_staff(user=request.user, **kwargs)
         else:
             results = selectors.search_public(**kwargs)
-    years = [(fy, format_fiscal_year(fy)) for fy in choices["years"]]
+    years = [(fy, display_fiscal_year(fy)) for fy in choices["years"]]
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {

@@ -44,7 +44,8 @@ def test_public_pages_are_private_for_a_signed_in_user_only(client, world):
     public = client.get(url)
     assert public.status_code == 200
     assert "public" in public["Cache-Control"] and "no-store" not in public["Cache-Control"]
-    assert "Cookie" not in public.get("Vary", "")
+    # Only the language (its cookie or Accept-Language) varies a public page, never a session.
+    assert {part.strip() for part in public["Vary"].split(",")} == {"Accept-Language", "Cookie"}
     client.force_login(world.editor)
     signed_in = client.get(url)
     assert signed_in["Cache-Control"] == PRIVATE

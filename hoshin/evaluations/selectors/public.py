@@ -31,7 +31,7 @@ from hoshin.evaluations.models import (
     IndicatorKind,
 )
 from hoshin.evaluations.selectors.public_costs import CostTable, cost_table
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year
 from hoshin.org.models import Department
 from hoshin.plans.models import Action
 
@@ -192,7 +192,7 @@ def public_sheet(
     blocks = list((sheet.scales or {}).get("blocks", defaults.DEFAULT_BLOCKS))
     return PublicSheet(
         fy=fy,
-        fy_label=format_fiscal_year(fy),
+        fy_label=display_fiscal_year(fy),
         anchor=f"result-{fy}",
         department_name=sheet.department.name if sheet.department_id else "",
         published_on=timezone.localdate(sheet.published_at) if sheet.published_at else None,
@@ -325,7 +325,7 @@ def _series(sheets: list[EvaluationSheet]) -> list[IndicatorSeries]:
             series.points.append(
                 SeriesPoint(
                     fy=sheet.cycle.fy,
-                    fy_label=format_fiscal_year(sheet.cycle.fy),
+                    fy_label=display_fiscal_year(sheet.cycle.fy),
                     baseline=indicator.baseline,
                     target=indicator.target,
                     actual=indicator.actual,
@@ -373,7 +373,7 @@ def department_results_public(*, department: Department) -> list[DepartmentResul
         results.append(
             DepartmentResult(
                 fy=fy,
-                fy_label=format_fiscal_year(fy),
+                fy_label=display_fiscal_year(fy),
                 plan_name=sheet.cycle.plan.name,
                 subject=subject,
                 url=url,

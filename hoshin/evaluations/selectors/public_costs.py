@@ -8,6 +8,8 @@ its own, only the cost lines already loaded with them. The numbers come from
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from hoshin.evaluations import figures
 from hoshin.evaluations.models import CostKind, CostLine, EvaluationSheet, Indicator
 
@@ -40,8 +42,9 @@ class CostTable:
     unit_cost_note: str = ""  # which unit cost each column used (figures.SheetCosts)
 
 
+# verbose_name stays lazy: the label is translated when a page (in its reader's language) shows it.
 FUNDING_LABELS = [
-    (name, str(CostLine._meta.get_field(name).verbose_name)) for name in CostLine.FUNDING_FIELDS
+    (name, CostLine._meta.get_field(name).verbose_name) for name in CostLine.FUNDING_FIELDS
 ]
 
 
@@ -84,15 +87,18 @@ def cost_table(
     unit_label = ""
     output = costs.output
     if output is not None and CostKind.ACTUAL in columns:
-        unit_label = f"単位コスト（{output.name} 1{output.unit or '単位'}あたり・千円）"
+        unit_label = gettext("単位コスト（%(name)s 1%(unit)sあたり・千円）") % {
+            "name": output.name,
+            "unit": output.unit or gettext("単位"),
+        }
         columns[CostKind.ACTUAL].unit_cost = costs.unit_cost
     ordered = list(columns.values())
     rows = [
         *(CostRow(label, [c.funding[name] for c in ordered]) for name, label in FUNDING_LABELS),
-        CostRow("事業費 計", [c.project_cost for c in ordered], "subtotal"),
-        CostRow("人工（人）", [c.person_years for c in ordered], "years"),
-        CostRow("人件費", [c.staff_cost for c in ordered]),
-        CostRow("総コスト（事業費＋人件費）", [c.total_cost for c in ordered], "total"),
+        CostRow(gettext("事業費 計"), [c.project_cost for c in ordered], "subtotal"),
+        CostRow(gettext("人工（人）"), [c.person_years for c in ordered], "years"),
+        CostRow(gettext("人件費"), [c.staff_cost for c in ordered]),
+        CostRow(gettext("総コスト（事業費＋人件費）"), [c.total_cost for c in ordered], "total"),
     ]
     if unit_label:
         rows.append(CostRow(unit_label, [c.unit_cost for c in ordered], "unit"))

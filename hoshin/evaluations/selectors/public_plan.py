@@ -15,7 +15,7 @@ from hoshin.evaluations.models import EvaluationTemplate
 from hoshin.evaluations.progress import progress_rate_expression
 from hoshin.evaluations.selectors.public import ScaleValue, sheets_published
 from hoshin.lib import palette
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year
 from hoshin.plans.models import Plan
 
 
@@ -70,7 +70,7 @@ class PlanResults:
 
     @property
     def fy_label(self) -> str:
-        return format_fiscal_year(self.fy) if self.fy else ""
+        return display_fiscal_year(self.fy) if self.fy else ""
 
     def distribution(self, result: NodeResult) -> list[GradeCount]:
         """Grade counts in the template's order; grades no longer in it, then blanks, come last."""
@@ -196,7 +196,7 @@ class YearChanges:
 
     @property
     def previous_fy_label(self) -> str:
-        return format_fiscal_year(self.previous_fy)
+        return display_fiscal_year(self.previous_fy)
 
 
 def plan_year_changes_public(*, plan: Plan, results: PlanResults) -> YearChanges | None:

@@ -136,7 +136,7 @@ def _table_counts(table: str) -> dict[str, dict[str, int]]:
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         if 'scope="rowgroup"' in row:
             group = _text(re.search(r'<th scope="rowgroup"[^>]*>(.*?)</th>', row).group(1))
-        label_html = re.search(r'<th scope="row">(.*?)</th>', row, re.S)
+        label_html = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S)
         if label_html is None:
             continue
         label = _text(re.sub(r'<span class="cell-note">.*?</span>', "", label_html.group(1)))
@@ -196,7 +196,7 @@ def test_each_node_page_has_its_own_distribution_and_the_plan_its_progress_by_pi
     rows = {
         _text(th): _text(rate)
         for th, rate in re.findall(
-            r'<th scope="row">(.*?)</th><td class="number">.*?</td><td class="number">(.*?)</td>',
+            r'<th scope="row"[^>]*>(.*?)</th><td class="number">.*?</td><td class="number">(.*?)</td>',
             table,
         )
     }

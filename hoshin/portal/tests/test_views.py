@@ -209,7 +209,7 @@ def test_node_pages_link_departments_and_show_markers_as_text(client, sample):
     assert '<span class="marker">関係各課など</span>' in html
     # Lead is marked only where several departments share an action.
     assert (
-        f'<a href="{sample.general_affairs.get_absolute_url()}">総務課</a>'
+        f'<a href="{sample.general_affairs.get_absolute_url()}" lang="ja">総務課</a>'
         '<span class="lead-mark">主管課</span>' in html
     )
     assert html.count('class="lead-mark"') == 1
@@ -248,7 +248,7 @@ def test_node_pages_show_vision_challenges_purpose_and_notes(client):
         "めざす姿",
         "市民と行政が情報を共有している。",
         "これまでの取り組みと今後の課題",
-        "<li>若い世代への発信が課題です。</li>",
+        '<li lang="ja">若い世代への発信が課題です。</li>',
         "目的・概要",
         "広く伝える。",
         "広聴",
@@ -333,11 +333,11 @@ def test_action_page_shows_text_departments_key_projects_notes_and_plan(client, 
     html = client.get(sample.hazard_map.get_absolute_url()).content.decode()
     assert f.HAZARD_MAP_TEXT in html
     assert (
-        f'<a href="{sample.disaster.get_absolute_url()}">地域防災対策室</a>'
+        f'<a href="{sample.disaster.get_absolute_url()}" lang="ja">地域防災対策室</a>'
         '<span class="lead-mark">主管課</span>' in html
     )
-    assert "新規</span> 防災メール配信事業" in html
-    assert "継続</span> 自主防災組織育成事業" in html
+    assert '新規</span> <span lang="ja">防災メール配信事業</span>' in html
+    assert '継続</span> <span lang="ja">自主防災組織育成事業</span>' in html
     assert "住民が自主的に結成する防災活動の組織。" in html
     assert "令和5年度（2023年度）～令和9年度（2027年度）" in html
     assert "総務課 行政管理係" in html
@@ -453,12 +453,12 @@ def test_department_page_lists_its_actions_grouped_by_plan(client, sample):
 def test_department_page_shows_predecessor_and_closed_department_its_successor(client, sample):
     html = client.get(sample.disaster.get_absolute_url()).content.decode()
     assert "前身の部署" in html
-    assert f'<a href="{sample.former_disaster.get_absolute_url()}">防災安全課</a>' in html
+    assert f'<a href="{sample.former_disaster.get_absolute_url()}" lang="ja">防災安全課</a>' in html
 
     closed = client.get(sample.former_disaster.get_absolute_url()).content.decode()
     assert "この部署は令和4年度（2022年度）までの組織です。" in closed
     assert "～令和4年度（2022年度）" in closed
-    assert f'<a href="{sample.disaster.get_absolute_url()}">地域防災対策室</a>' in closed
+    assert f'<a href="{sample.disaster.get_absolute_url()}" lang="ja">地域防災対策室</a>' in closed
     assert "後継の部署" in closed
 
 
@@ -531,17 +531,18 @@ def test_nonexistent_ids_answer_404(client):
 
 def test_every_page_has_lang_skip_link_one_h1_and_ordered_headings(client, sample):
     for name, url in portal_urls(sample).items():
+        # An English browser gets the English page (issue 11), and lang says so.
         response = client.get(url, headers={"accept-language": "en-US,en;q=0.9"})
         assert response.status_code == 200, name
         html = response.content.decode()
-        assert html.startswith('<!DOCTYPE html>\n<html lang="ja">') or '<html lang="ja">' in html
+        assert html.startswith('<!DOCTYPE html>\n<html lang="en">'), name
         page = parse(response)
         first_link = page.find_all("a")[0]
         assert first_link == {"class": "skip-link", "href": "#main"}, name
         assert page.find_all("main", id="main"), name
         assert [level for level, _ in page.headings].count(1) == 1, name
         assert_headings_in_order(page, name)
-        assert page.find_all("nav", **{"aria-label": "サイトのメニュー"}), name
+        assert page.find_all("nav", **{"aria-label": "Site menu"}), name
         assert 'href="/staff/login/"' in html
 
 
@@ -617,7 +618,9 @@ def test_pages_are_publicly_cacheable_and_set_no_cookies(client, sample):
         response = client.get(url)
         assert "public" in response["Cache-Control"], name
         assert "max-age=60" in response["Cache-Control"], name
-        assert "Cookie" not in response.get("Vary", ""), name
+        # Only the language varies them (its cookie or Accept-Language); no session cookie.
+        vary = {part.strip() for part in response.get("Vary", "").split(",")}
+        assert vary == {"Accept-Language", "Cookie"}, name
         assert not response.cookies, name
 
 

@@ -150,6 +150,7 @@ class VoiceFormBase(EmptyChoiceMixin, forms.Form):
         label=_("分類"),
         queryset=VoiceCategory.objects.filter(is_active=True),
         required=False,
+        widget=forms.Select(attrs={"lang": "ja"}),  # category names: database content
         empty_label=_("選ばない（わからない）"),
         help_text=_("わからないときは選ばなくてかまいません。担当で分類します。"),
     )
@@ -164,6 +165,7 @@ class VoiceFormBase(EmptyChoiceMixin, forms.Form):
         label=_("お住まいの地区"),
         queryset=District.objects.all(),
         required=False,
+        widget=forms.Select(attrs={"lang": "ja"}),  # district names: database content
         empty_label=_("選ばない"),
     )
     email = NormalizedEmailField(

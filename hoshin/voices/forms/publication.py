@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year
 from hoshin.org.models import Department
 from hoshin.voices.models import VoiceCategory, VoicePublication
 
@@ -31,11 +31,14 @@ class PublishedFilterForm(forms.Form):
             for c in VoiceCategory.objects.filter(pk__in=published.values("voice__category"))
         ]
         years = sorted(set(published.values_list("voice__fy", flat=True)), reverse=True)
-        self.fields["fy"].choices = everything + [(fy, format_fiscal_year(fy)) for fy in years]
+        self.fields["fy"].choices = everything + [(fy, display_fiscal_year(fy)) for fy in years]
         self.fields["department"].choices = everything + [
             (d.pk, d.name)
             for d in Department.objects.filter(pk__in=published.values("answering_department"))
         ]
+        # Category and department names are database content, Japanese in an English page.
+        for name in ("category", "department"):
+            self.fields[name].widget.attrs["lang"] = "ja"
 
     def apply(self, publications):
         if not self.is_valid():

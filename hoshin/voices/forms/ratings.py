@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +14,7 @@ from hoshin.voices.services.ratings import clean_comment as normalize_comment
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=gettext_lazy("満足度"),
-        choices=[(s, f"{s} {SCORE_LABELS[s]}") for s in SCORES],
+        choices=[(s, format_lazy("{} {}", s, SCORE_LABELS[s])) for s in SCORES],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from hoshin.audit.services import audit_record
 from hoshin.evaluations.models import EvaluationSheet
@@ -21,7 +22,13 @@ from hoshin.org.roles import is_planning_office, is_public_hearing_office
 from hoshin.voices.models import RatingStatus, ResultRating
 
 SCORES = (1, 2, 3, 4, 5)
-SCORE_LABELS = {1: "不満", 2: "やや不満", 3: "どちらともいえない", 4: "やや満足", 5: "満足"}
+SCORE_LABELS = {
+    1: gettext_lazy("不満"),
+    2: gettext_lazy("やや不満"),
+    3: gettext_lazy("どちらともいえない"),
+    4: gettext_lazy("やや満足"),
+    5: gettext_lazy("満足"),
+}
 COMMENT_LIMIT = ResultRating._meta.get_field("comment").max_length
 # Control characters other than newline and tab never belong in a comment.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

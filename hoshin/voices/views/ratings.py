@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hoshin.evaluations.models import EvaluationSheet
 from hoshin.evaluations.selectors.access import sheets_visible_to
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year
 from hoshin.org.roles import role_required
 from hoshin.throttle import counters
 from hoshin.voices import abuse
@@ -131,7 +131,7 @@ def _form_page(request: HttpRequest, sheet, form: RatingForm, *, status: int = 2
         "voices/ratings/form_page.html",
         {
             "sheet": sheet,
-            "fy_label": format_fiscal_year(sheet.cycle.fy),
+            "fy_label": display_fiscal_year(sheet.cycle.fy),
             "form": form,
             "prefix": f"rating-{sheet.cycle.fy}",
             "result_url": _result_url(sheet),
@@ -199,7 +199,7 @@ def rating_thanks(request: HttpRequest, sheet_id: int) -> HttpResponse:
         "voices/ratings/thanks.html",
         {
             "sheet": sheet,
-            "fy_label": format_fiscal_year(sheet.cycle.fy),
+            "fy_label": display_fiscal_year(sheet.cycle.fy),
             "result_url": _result_url(sheet),
             "with_comment": request.GET.get("comment") == "1",
             "already": request.GET.get("already") == "1",
