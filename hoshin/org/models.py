@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hoshin.lib.fiscal import format_fiscal_year
+from hoshin.lib.fiscal import display_fiscal_year, format_fiscal_year
 
 
 class DepartmentKind(models.TextChoices):
@@ -173,8 +173,8 @@ class Department(models.Model):
     def validity_label(self) -> str:
         if self.valid_from_fy is None and self.valid_until_fy is None:
             return ""
-        start = format_fiscal_year(self.valid_from_fy) if self.valid_from_fy else ""
-        end = format_fiscal_year(self.valid_until_fy) if self.valid_until_fy else ""
+        start = display_fiscal_year(self.valid_from_fy) if self.valid_from_fy else ""
+        end = display_fiscal_year(self.valid_until_fy) if self.valid_until_fy else ""
         return f"{start}～{end}"
 
 

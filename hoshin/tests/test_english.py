@@ -230,7 +230,7 @@ def test_staff_pages_work_in_english(client, published_result):
     sheet = world.bousai_action.sheets.first()
     pages = {
         "staff home": reverse("backoffice:home"),
-        "tasks": reverse("evaluations:tasks"),
+        "tasks": reverse("backoffice:tasks"),
         "sheets": reverse("evaluations:sheets"),
         "sheet": reverse("evaluations:sheet", args=[sheet.pk]),
         "voices": reverse("voices_staff:list"),

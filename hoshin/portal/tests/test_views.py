@@ -158,10 +158,12 @@ def test_plan_page_outlines_every_node_and_links_its_page(client, sample):
     assert '<span class="node__level">中項目</span> (1)' in html
     # Action counts include everything below a node: pillar 1 holds 5, pillar 2 holds 3.
     assert re.search(
-        r"市民参画・市民協働の一層の推進</a>\s*<p class=\"outline__line\"><span>実施内容 5件", html
+        r"市民参画・市民協働の一層の推進</a>\s*<p class=\"outline__line\"><span><span lang=\"ja\">実施内容</span> 5件",
+        html,
     )
     assert re.search(
-        r"自治体経営の基盤強化</a>\s*<p class=\"outline__line\"><span>実施内容 3件", html
+        r"自治体経営の基盤強化</a>\s*<p class=\"outline__line\"><span><span lang=\"ja\">実施内容</span> 3件",
+        html,
     )
     # The actions themselves are on their node's page, each linking to its own page.
     actions = [*sample.disaster_actions, *sample.other_actions]

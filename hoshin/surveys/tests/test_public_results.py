@@ -69,7 +69,8 @@ def test_closed_survey_that_allows_it_shows_aggregates_only(sample, districts):
     assert "回答者数" in html and "3人" in html
     # 広報紙 2 of 3 respondents, ホームページ 1 of 3.
     assert (
-        '<th scope="row">広報紙</th><td class="number">2</td><td class="number">66.7%</td>' in html
+        '<th scope="row" lang="ja">広報紙</th><td class="number">2</td><td class="number">66.7%</td>'
+        in html
     )
     assert "市政に満足していますか" in html and "平均" in html
     # Never: free texts, one person's extreme number, breakdowns by age band or district.

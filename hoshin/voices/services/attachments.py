@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoshin.voices.models import CitizenVoice, VoiceAttachment
 
@@ -103,7 +104,14 @@ def attachments_limits_check(uploads: list[UploadedFile]) -> None:
     """
     count = settings.HOSHIN_ATTACHMENT_MAX_FILES
     if len(uploads) > count:
-        raise ValidationError(_("添付できるファイルは%(count)s個までです。") % {"count": count})
+        raise ValidationError(
+            ngettext(
+                "添付できるファイルは%(count)s個までです。",
+                "添付できるファイルは%(count)s個までです。",
+                count,
+            )
+            % {"count": count}
+        )
     one, total = settings.HOSHIN_ATTACHMENT_MAX_BYTES, settings.HOSHIN_ATTACHMENT_MAX_TOTAL_BYTES
     for upload in uploads:
         if upload.size > one:
