@@ -206,7 +206,7 @@ def test_plan_and_node_pages_headings_follow_the_tree_depth(client, sample):
 
 def test_node_pages_link_departments_and_show_markers_as_text(client, sample):
     html = node_pages(client, sample.plan)
-    assert f'<a href="{sample.disaster.get_absolute_url()}">地域防災対策室</a>' in html
+    assert f'<a href="{sample.disaster.get_absolute_url()}" lang="ja">地域防災対策室</a>' in html
     assert '<span class="marker">全庁</span>' in html
     assert '<span class="marker">関係各課など</span>' in html
     # Lead is marked only where several departments share an action.
@@ -219,8 +219,14 @@ def test_node_pages_link_departments_and_show_markers_as_text(client, sample):
 
 def test_node_pages_key_projects_say_new_or_continuing_in_words(client, sample):
     html = node_pages(client, sample.plan)
-    assert '<span aria-hidden="true">★</span>新規</span> 防災メール配信事業' in html
-    assert '<span aria-hidden="true">○</span>継続</span> 自主防災組織育成事業' in html
+    assert (
+        '<span aria-hidden="true">★</span>新規</span> <span lang="ja">防災メール配信事業</span>'
+        in html
+    )
+    assert (
+        '<span aria-hidden="true">○</span>継続</span> <span lang="ja">自主防災組織育成事業</span>'
+        in html
+    )
 
 
 def test_node_pages_show_vision_challenges_purpose_and_notes(client):
@@ -250,7 +256,7 @@ def test_node_pages_show_vision_challenges_purpose_and_notes(client):
         "めざす姿",
         "市民と行政が情報を共有している。",
         "これまでの取り組みと今後の課題",
-        '<li lang="ja">若い世代への発信が課題です。</li>',
+        "<li>若い世代への発信が課題です。</li>",
         "目的・概要",
         "広く伝える。",
         "広聴",
