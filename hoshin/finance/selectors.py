@@ -232,18 +232,21 @@ class OutlookComparison:
     rows: list[OutlookRow]
 
     def balance(self, fy: int, *, previous: bool = False) -> Decimal | None:
-        """Revenue less expenditure (収支差) for ``fy``; negative is the shortfall funds cover."""
+        """Revenue less expenditure (収支差) for ``fy``; negative is the shortfall funds cover.
+
+        None when a revenue or expenditure line of that version has no amount for ``fy``: a
+        balance of the known lines only would be a false figure.
+        """
         totals = {}
         for section in (OutlookSection.REVENUE, OutlookSection.EXPENDITURE):
             amounts = [
                 (row.previous if previous else row.current).get(fy)
                 for row in self.rows
-                if row.section == section
+                if row.section == section and (row.previous if previous else row.current)
             ]
-            known = [amount for amount in amounts if amount is not None]
-            if not known:
+            if not amounts or None in amounts:
                 return None
-            totals[section] = sum(known, ZERO)
+            totals[section] = sum(amounts, ZERO)
         return totals[OutlookSection.REVENUE] - totals[OutlookSection.EXPENDITURE]
 
 
