@@ -93,7 +93,9 @@ class RatioEntry:
     enterprise_account: str = ""
 
 
-def _check_ratio(entry: RatioEntry) -> None:
+def ratio_entry_check(entry: RatioEntry) -> None:
+    """Refuse a ratio that breaks a rule (both a number and "－", a negative value, thresholds
+    out of order or not applicable, an enterprise account where none belongs)."""
     label = RatioKind(entry.kind).label if entry.kind in RatioKind.values else entry.kind
     if entry.kind not in RatioKind.values:
         raise FinanceError(_("比率の種類「%(kind)s」はありません。") % {"kind": entry.kind})
@@ -128,7 +130,7 @@ def _check_ratio(entry: RatioEntry) -> None:
 
 def soundness_ratio_set(*, report: SoundnessReport, entry: RatioEntry, by) -> SoundnessRatio:
     """Store one ratio of the year with its thresholds, keeping "－", 0 and missing apart."""
-    _check_ratio(entry)
+    ratio_entry_check(entry)
     account = entry.enterprise_account.strip()
     with transaction.atomic():
         ratio, _created = SoundnessRatio.objects.update_or_create(

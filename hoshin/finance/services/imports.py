@@ -1,0 +1,41 @@
+"""Uploads of the finance templates (``hoshin.finance.tables``): all or nothing."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hoshin.audit.services import audit_record
+from hoshin.finance.models import SoundnessReport
+from hoshin.finance.services.ratios import soundness_ratio_set
+from hoshin.finance.tables.reading import TableError
+from hoshin.finance.tables.soundness import soundness_parse
+
+
+def soundness_import(*, data: bytes, filename: str, by) -> list[SoundnessReport]:
+    """Store the soundness ratios of an uploaded template (CSV or XLSX).
+
+    Each year in the file replaces that year's ratios (the file is the year's whole table, so a
+    ratio deleted from it is deleted here); other years are left alone. The year's status comes
+    from the file; its audit opinion and dates are kept. Nothing is stored when any cell is
+    wrong: ``TableError`` names the cell.
+    """
+    years = soundness_parse(data, filename)
+    if not years:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    reports = []
+    with transaction.atomic():
+        for year in years:
+            report, _created = SoundnessReport.objects.get_or_create(fy=year.fy)
+            report.status = year.status
+            report.save(update_fields=["status", "updated_at"])
+            report.ratios.all().delete()
+            for entry in year.entries:
+                soundness_ratio_set(report=report, entry=entry, by=by)
+            reports.append(report)
+        audit_record(
+            actor=by,
+            verb="finance.soundness_import",
+            target=None,
+            summary=_("健全化判断比率の取り込み %(file)s（%(years)s）")
+            % {"file": filename, "years": "、".join(str(year.fy) for year in years)},
+        )
+    return reports
