@@ -29,12 +29,10 @@ class Row:
     def where(self, column: int, title: str) -> str:
         letter = get_column_letter(column + 1)
         if self.sheet:
-            return f"{self.sheet}!{letter}{self.line}（{title}）"
-        return _("%(line)s行目 %(column)s列（%(title)s）") % {
-            "line": self.line,
-            "column": letter,
-            "title": title,
-        }
+            place = f"{self.sheet}!{letter}{self.line}"
+        else:
+            place = _("%(line)s行目 %(column)s列") % {"line": self.line, "column": letter}
+        return f"{place}（{title}）" if title else place
 
     def text(self, column: int) -> str:
         value = self.cells[column] if column < len(self.cells) else None
