@@ -131,6 +131,10 @@ def _check_terms(terms: BondTerms) -> None:
         raise FinanceError(_("償還方法は元金均等か元利均等です。"))
     if not terms.project.strip():
         raise FinanceError(_("事業名を入力してください。"))
+    if terms.amount != terms.amount.to_integral_value():
+        raise FinanceError(_("借入額は円単位の整数で入力してください。"))
+    if terms.grace_years < 0:
+        raise FinanceError(_("据置期間は0年以上です。"))
 
 
 def bond_register(*, terms: BondTerms, by) -> Bond:

@@ -4,8 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hoshin.audit.services import audit_record
-from hoshin.finance.models import SoundnessReport
+from hoshin.finance.errors import FinanceError
+from hoshin.finance.models import Bond, SoundnessReport
+from hoshin.finance.services.debt import bond_register
 from hoshin.finance.services.ratios import soundness_ratio_set
+from hoshin.finance.tables.bonds import bonds_parse
 from hoshin.finance.tables.reading import TableError
 from hoshin.finance.tables.soundness import soundness_parse
 
@@ -39,3 +42,32 @@ def soundness_import(*, data: bytes, filename: str, by) -> list[SoundnessReport]
             % {"file": filename, "years": "、".join(str(year.fy) for year in years)},
         )
     return reports
+
+
+def bonds_import(*, data: bytes, filename: str, by) -> list[Bond]:
+    """Store the bonds of an uploaded register template, generating each schedule.
+
+    The bonds of every 起債年度 in the file replace the register's bonds of that year; other
+    years are left alone. Nothing is stored when a cell is wrong or a bond's terms cannot give
+    a schedule (the message names the row).
+    """
+    parsed = bonds_parse(data, filename)
+    if not parsed:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    years = sorted({item.terms.fy for item in parsed})
+    bonds = []
+    with transaction.atomic():
+        Bond.objects.filter(fy__in=years).delete()
+        for item in parsed:
+            try:
+                bonds.append(bond_register(terms=item.terms, by=by))
+            except FinanceError as exc:
+                raise TableError(f"{item.where}: {exc}") from None
+        audit_record(
+            actor=by,
+            verb="finance.bonds_import",
+            target=None,
+            summary=_("地方債台帳の取り込み %(file)s（%(count)s件）")
+            % {"file": filename, "count": len(bonds)},
+        )
+    return bonds

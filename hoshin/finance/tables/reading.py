@@ -1,6 +1,9 @@
 """Reading an uploaded template (CSV in UTF-8/BOM/CP932, or XLSX) into cells that know where
 they are, through the bounded readers of ``hoshin.lib.spreadsheets``."""
 
+import datetime
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -9,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from hoshin.finance.errors import FinanceError
 from hoshin.lib.encodings import DecodeError, decode_text
+from hoshin.lib.fiscal import FiscalYearError, parse_fiscal_year
 from hoshin.lib.numbers import Figure, NumberError, parse_figure
 from hoshin.lib.spreadsheets import SpreadsheetReadError, csv_rows, csv_unescape, xlsx_open
 
@@ -34,6 +38,22 @@ class Row:
             place = _("%(line)s行目 %(column)s列") % {"line": self.line, "column": letter}
         return f"{place}（{title}）" if title else place
 
+    @property
+    def label(self) -> str:
+        """The row itself, for messages about the whole row."""
+        if self.sheet:
+            return f"{self.sheet}!{self.line}行目"
+        return _("%(line)s行目") % {"line": self.line}
+
+    def fiscal_year(self, column: int, title: str) -> int:
+        """A fiscal year as staff type it (2024, 2024年度, 令和6年度, R6) or a number cell."""
+        value = self.cells[column] if column < len(self.cells) else None
+        text = str(int(value)) if isinstance(value, int | float) else self.text(column)
+        try:
+            return parse_fiscal_year(text)
+        except (FiscalYearError, ValueError) as exc:
+            raise TableError(f"{self.where(column, title)}: {exc}") from None
+
     def text(self, column: int) -> str:
         value = self.cells[column] if column < len(self.cells) else None
         return "" if value is None else str(value).strip()
@@ -44,6 +64,61 @@ class Row:
             return parse_figure(value, units=units)
         except NumberError as exc:
             raise TableError(f"{self.where(column, title)}: {exc}") from None
+
+    def required(self, column: int, title: str, *, units: tuple[str, ...] = ()) -> Figure:
+        """A figure that must be a number (not empty, not "－")."""
+        figure = self.figure(column, title, units=units)
+        if figure.value is None:
+            raise TableError(
+                _("%(where)s: 数値を入力してください。") % {"where": self.where(column, title)}
+            )
+        return figure
+
+    def whole(self, column: int, title: str, *, units: tuple[str, ...] = ()) -> int:
+        """A whole number (years, counts)."""
+        value = self.required(column, title, units=units).value
+        if value != value.to_integral_value():
+            raise TableError(
+                _("%(where)s: 整数で入力してください。") % {"where": self.where(column, title)}
+            )
+        return int(value)
+
+    def date(self, column: int, title: str) -> datetime.date:
+        """A date: an Excel date cell, or text such as 2025-05-20 or 2025/5/20."""
+        value = self.cells[column] if column < len(self.cells) else None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = unicodedata.normalize("NFKC", self.text(column))
+        match = _DATE.fullmatch(text)
+        try:
+            if match:
+                return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+        raise TableError(
+            _("%(where)s: 「%(text)s」は日付として読めません（例: 2025-05-20）。")
+            % {"where": self.where(column, title), "text": self.text(column)}
+        )
+
+    def choice(self, column: int, title: str, choices) -> str:
+        """The code of a choice typed as its label (or its code)."""
+        text = unicodedata.normalize("NFKC", self.text(column))
+        for value, label in choices:
+            if text in (str(value), unicodedata.normalize("NFKC", str(label))):
+                return value
+        raise TableError(
+            _("%(where)s: 「%(text)s」は選べません（%(labels)s）。")
+            % {
+                "where": self.where(column, title),
+                "text": self.text(column),
+                "labels": "、".join(str(label) for _value, label in choices),
+            }
+        )
+
+
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
 def read_rows(data: bytes, filename: str, *, titles: Sequence[str], sheet: str) -> Iterator[Row]:

@@ -8,7 +8,6 @@ as three different things; 資金不足比率 rows name their 公営企業会計
 in 早期健全化基準; 状態 is 速報値 or 確定値, the same on every row of a year.
 """
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,9 +17,8 @@ from hoshin.finance.errors import FinanceError
 from hoshin.finance.models import RatioKind, ReportStatus, SoundnessRatio
 from hoshin.finance.services.ratios import RatioEntry, ratio_entry_check
 from hoshin.finance.tables.reading import Row, TableError, read_rows
-from hoshin.lib.fiscal import FiscalYearError, parse_fiscal_year
+from hoshin.finance.tables.writing import table_csv, table_xlsx
 from hoshin.lib.numbers import NONE
-from hoshin.lib.spreadsheets import CsvWriter, xlsx_append
 
 # The template's sheet name and column titles are a file format, not UI text: they stay Japanese in
 # every language so that a file exported on an English page imports anywhere.
@@ -56,27 +54,18 @@ def _ratios():
     )
 
 
+def _rows():
+    return ((_cells(ratio), str(ratio)) for ratio in _ratios())
+
+
 def soundness_export_csv(*, encoding: str) -> bytes:
     """Every stored ratio in the template, as CSV (``hoshin.lib.spreadsheets`` policy)."""
-    writer = CsvWriter(encoding=encoding, header=TITLES)
-    lines = [writer.row(TITLES)]
-    lines += [writer.row(_cells(ratio), label=str(ratio)) for ratio in _ratios()]
-    return writer.encode("".join(lines))
+    return table_csv(titles=TITLES, rows=_rows(), encoding=encoding)
 
 
 def soundness_export_xlsx() -> bytes:
     """Every stored ratio in the template, as an XLSX workbook with one sheet."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    worksheet = workbook.active
-    worksheet.title = SHEET
-    xlsx_append(worksheet, TITLES)
-    for ratio in _ratios():
-        xlsx_append(worksheet, _cells(ratio))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return table_xlsx(sheet=SHEET, titles=TITLES, rows=_rows())
 
 
 @dataclass
@@ -93,7 +82,7 @@ def soundness_parse(data: bytes, filename: str) -> list[ParsedYear]:
     years: dict[int, ParsedYear] = {}
     seen: set[tuple[int, str, str]] = set()
     for row in read_rows(data, filename, titles=TITLES, sheet=SHEET):
-        fy = _fiscal_year(row)
+        fy = row.fiscal_year(0, TITLES[0])
         kind = kinds.get(row.text(1))
         if kind is None:
             raise TableError(
@@ -133,16 +122,6 @@ def soundness_parse(data: bytes, filename: str) -> list[ParsedYear]:
             raise TableError(f"{row.where(1, TITLES[1])}: {exc}") from None
         year.entries.append(entry)
     return sorted(years.values(), key=lambda year: year.fy)
-
-
-def _fiscal_year(row: Row) -> int:
-    value = row.cells[0] if row.cells else None
-    try:
-        return parse_fiscal_year(
-            str(int(value)) if isinstance(value, int | float | Decimal) else row.text(0)
-        )
-    except (FiscalYearError, ValueError) as exc:
-        raise TableError(f"{row.where(0, TITLES[0])}: {exc}") from None
 
 
 def _threshold(row: Row, column: int) -> Decimal | None:
