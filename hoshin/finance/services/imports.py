@@ -5,11 +5,16 @@ from django.utils.translation import gettext as _
 
 from hoshin.audit.services import audit_record
 from hoshin.finance.errors import FinanceError
-from hoshin.finance.models import Bond, SoundnessReport
+from hoshin.finance.models import Bond, SettlementYear, SoundnessReport
 from hoshin.finance.services.debt import bond_register
-from hoshin.finance.services.ratios import soundness_ratio_set
+from hoshin.finance.services.ratios import (
+    settlement_lines_replace,
+    settlement_save,
+    soundness_ratio_set,
+)
 from hoshin.finance.tables.bonds import bonds_parse
 from hoshin.finance.tables.reading import TableError
+from hoshin.finance.tables.settlement import settlement_lines_parse, settlement_years_parse
 from hoshin.finance.tables.soundness import soundness_parse
 
 
@@ -71,3 +76,51 @@ def bonds_import(*, data: bytes, filename: str, by) -> list[Bond]:
             % {"file": filename, "count": len(bonds)},
         )
     return bonds
+
+
+def settlement_years_import(*, data: bytes, filename: str, by) -> list[SettlementYear]:
+    """Store the indicators of an uploaded 決算の指標 template (each year created or replaced)."""
+    parsed = settlement_years_parse(data, filename)
+    if not parsed:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    years = []
+    with transaction.atomic():
+        for fields in parsed:
+            where = fields.pop("where")
+            try:
+                years.append(settlement_save(**fields, by=by))
+            except FinanceError as exc:
+                raise TableError(f"{where}: {exc}") from None
+        audit_record(
+            actor=by,
+            verb="finance.settlement_years_import",
+            target=None,
+            summary=_("決算の指標の取り込み %(file)s（%(count)s年度）")
+            % {"file": filename, "count": len(years)},
+        )
+    return years
+
+
+def settlement_lines_import(*, data: bytes, filename: str, by) -> int:
+    """Store the lines of an uploaded 決算の内訳 template; each year and table in the file
+    replaces that table of that year (a year missing its 決算の指標 row is created)."""
+    parsed = settlement_lines_parse(data, filename)
+    if not parsed:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    count = 0
+    with transaction.atomic():
+        for year in parsed:
+            settlement = SettlementYear.objects.filter(fy=year.fy).first()
+            if settlement is None:
+                settlement = settlement_save(fy=year.fy, by=by)
+            for table, lines in year.tables.items():
+                settlement_lines_replace(settlement=settlement, table=table, lines=lines, by=by)
+                count += len(lines)
+        audit_record(
+            actor=by,
+            verb="finance.settlement_lines_import",
+            target=None,
+            summary=_("決算の内訳の取り込み %(file)s（%(count)s行）")
+            % {"file": filename, "count": count},
+        )
+    return count
