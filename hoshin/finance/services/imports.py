@@ -5,14 +5,15 @@ from django.utils.translation import gettext as _
 
 from hoshin.audit.services import audit_record
 from hoshin.finance.errors import FinanceError
-from hoshin.finance.models import Bond, SettlementYear, SoundnessReport
-from hoshin.finance.services.debt import bond_register
+from hoshin.finance.models import Bond, Fund, SettlementYear, SoundnessReport
+from hoshin.finance.services.debt import bond_register, fund_create, fund_year_set
 from hoshin.finance.services.ratios import (
     settlement_lines_replace,
     settlement_save,
     soundness_ratio_set,
 )
 from hoshin.finance.tables.bonds import bonds_parse
+from hoshin.finance.tables.funds import funds_parse
 from hoshin.finance.tables.reading import TableError
 from hoshin.finance.tables.settlement import settlement_lines_parse, settlement_years_parse
 from hoshin.finance.tables.soundness import soundness_parse
@@ -124,3 +125,45 @@ def settlement_lines_import(*, data: bytes, filename: str, by) -> int:
             % {"file": filename, "count": count},
         )
     return count
+
+
+def funds_import(*, data: bytes, filename: str, by) -> list[Fund]:
+    """Store the funds of an uploaded 基金 template: each fund in the file gets the file's
+    opening balance and exactly the file's movements (a new name is a new fund); funds not in
+    the file are left alone. A year-end balance below zero is refused naming the row."""
+    parsed = funds_parse(data, filename)
+    if not parsed:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    funds = []
+    with transaction.atomic():
+        for item in parsed:
+            fund = Fund.objects.filter(name=item.name).first()
+            if fund is None:
+                fund = fund_create(
+                    name=item.name,
+                    opening_fy=item.opening_fy,
+                    opening_balance=item.opening_balance,
+                    by=by,
+                )
+            else:
+                fund.years.all().delete()
+                fund.opening_fy, fund.opening_balance = item.opening_fy, item.opening_balance
+                fund.save(update_fields=["opening_fy", "opening_balance"])
+            # In year order, so that every year's balance is checked as it is added.
+            for fy in sorted(item.movements):
+                deposits, withdrawals = item.movements[fy]
+                try:
+                    fund_year_set(
+                        fund=fund, fy=fy, deposits=deposits, withdrawals=withdrawals, by=by
+                    )
+                except FinanceError as exc:
+                    raise TableError(f"{item.where[fy]}: {exc}") from None
+            funds.append(fund)
+        audit_record(
+            actor=by,
+            verb="finance.funds_import",
+            target=None,
+            summary=_("基金の取り込み %(file)s（%(count)s基金）")
+            % {"file": filename, "count": len(funds)},
+        )
+    return funds
