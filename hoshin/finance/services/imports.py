@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from hoshin.audit.services import audit_record
 from hoshin.finance.errors import FinanceError
-from hoshin.finance.models import Bond, Fund, SettlementYear, SoundnessReport
+from hoshin.finance.models import Bond, Fund, Outlook, SettlementYear, SoundnessReport
 from hoshin.finance.services.debt import bond_register, fund_create, fund_year_set
+from hoshin.finance.services.outlook import outlook_save
 from hoshin.finance.services.ratios import (
     settlement_lines_replace,
     settlement_save,
@@ -14,6 +15,7 @@ from hoshin.finance.services.ratios import (
 )
 from hoshin.finance.tables.bonds import bonds_parse
 from hoshin.finance.tables.funds import funds_parse
+from hoshin.finance.tables.outlook import outlook_parse
 from hoshin.finance.tables.reading import TableError
 from hoshin.finance.tables.settlement import settlement_lines_parse, settlement_years_parse
 from hoshin.finance.tables.soundness import soundness_parse
@@ -167,3 +169,38 @@ def funds_import(*, data: bytes, filename: str, by) -> list[Fund]:
             % {"file": filename, "count": len(funds)},
         )
     return funds
+
+
+def outlook_import(*, data: bytes, filename: str, by) -> list[Outlook]:
+    """Store the versions of an uploaded outlook template: each 策定年度 in the file replaces
+    that version's lines (its publication date and notes are kept); other versions stay."""
+    parsed = outlook_parse(data, filename)
+    if not parsed:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    outlooks = []
+    with transaction.atomic():
+        for version in parsed:
+            existing = Outlook.objects.filter(fy=version.fy).first()
+            try:
+                outlooks.append(
+                    outlook_save(
+                        fy=version.fy,
+                        title=version.title,
+                        first_fy=version.first_fy,
+                        last_fy=version.last_fy,
+                        lines=list(version.lines.values()),
+                        published_on=existing.published_on if existing else None,
+                        notes=existing.notes if existing else "",
+                        by=by,
+                    )
+                )
+            except FinanceError as exc:
+                raise TableError(f"{version.where}: {exc}") from None
+        audit_record(
+            actor=by,
+            verb="finance.outlook_import",
+            target=None,
+            summary=_("中期財政見通しの取り込み %(file)s（%(count)s版）")
+            % {"file": filename, "count": len(outlooks)},
+        )
+    return outlooks
