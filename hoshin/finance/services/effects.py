@@ -48,6 +48,7 @@ def effect_record(
                 "general_revenue_basis": general_revenue_basis,
                 "note": note,
                 "source": EffectSource.MANUAL,
+                "sheet": None,  # typed by the finance department: no longer a sheet's figure
             },
         )
         audit_record(

@@ -5,8 +5,17 @@ from django.utils.translation import gettext as _
 
 from hoshin.audit.services import audit_record
 from hoshin.finance.errors import FinanceError
-from hoshin.finance.models import Bond, Fund, Outlook, SettlementYear, SoundnessReport
+from hoshin.finance.models import (
+    Bond,
+    EffectEntry,
+    EffectSource,
+    Fund,
+    Outlook,
+    SettlementYear,
+    SoundnessReport,
+)
 from hoshin.finance.services.debt import bond_register, fund_create, fund_year_set
+from hoshin.finance.services.effects import effect_record
 from hoshin.finance.services.outlook import outlook_save
 from hoshin.finance.services.ratios import (
     settlement_lines_replace,
@@ -14,6 +23,7 @@ from hoshin.finance.services.ratios import (
     soundness_ratio_set,
 )
 from hoshin.finance.tables.bonds import bonds_parse
+from hoshin.finance.tables.effects import effects_parse
 from hoshin.finance.tables.funds import funds_parse
 from hoshin.finance.tables.outlook import outlook_parse
 from hoshin.finance.tables.reading import TableError
@@ -204,3 +214,64 @@ def outlook_import(*, data: bytes, filename: str, by) -> list[Outlook]:
             % {"file": filename, "count": len(outlooks)},
         )
     return outlooks
+
+
+def _unchanged_sheet_entry(item, existing: EffectEntry | None) -> bool:
+    """A row exported from an entry fed by a sheet and not edited since."""
+    return (
+        existing is not None
+        and item.source == EffectSource.SHEET
+        and existing.source == EffectSource.SHEET
+        and (
+            existing.duration,
+            existing.planned,
+            existing.actual,
+            existing.general_revenue_basis,
+            existing.note,
+        )
+        == (item.duration, item.planned, item.actual, item.general_revenue_basis, item.note)
+    )
+
+
+def effects_import(*, plan, data: bytes, filename: str, by) -> int:
+    """Store an uploaded effect ledger of ``plan``: for every year in the file, the plan's
+    entries of that year become exactly the file's rows. Edited rows are stored as typed by
+    the finance department; unchanged rows fed by a sheet stay linked to it."""
+    parsed = effects_parse(data, filename, plan=plan)
+    if not parsed:
+        raise TableError(_("見出しの下にデータの行がありません。"))
+    years = {item.fy for item in parsed}
+    keep = {(item.action.pk, item.fy, item.kind) for item in parsed}
+    with transaction.atomic():
+        existing = {
+            (entry.action_id, entry.fy, entry.kind): entry
+            for entry in EffectEntry.objects.filter(action__plan=plan, fy__in=years)
+        }
+        for key, entry in existing.items():
+            if key not in keep:
+                entry.delete()
+        for item in parsed:
+            if _unchanged_sheet_entry(item, existing.get((item.action.pk, item.fy, item.kind))):
+                continue
+            try:
+                effect_record(
+                    action=item.action,
+                    fy=item.fy,
+                    kind=item.kind,
+                    duration=item.duration,
+                    planned=item.planned,
+                    actual=item.actual,
+                    general_revenue_basis=item.general_revenue_basis,
+                    note=item.note,
+                    by=by,
+                )
+            except FinanceError as exc:
+                raise TableError(f"{item.where}: {exc}") from None
+        audit_record(
+            actor=by,
+            verb="finance.effects_import",
+            target=plan,
+            summary=_("効果額の取り込み %(file)s（%(count)s件）")
+            % {"file": filename, "count": len(parsed)},
+        )
+    return len(parsed)
