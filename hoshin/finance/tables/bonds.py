@@ -55,14 +55,11 @@ def _rows():
     return ((_cells(bond), str(bond)) for bond in Bond.objects.order_by("fy", "borrowed_on", "id"))
 
 
-def bonds_export_csv(*, encoding: str) -> bytes:
-    """The whole bond register in the template, as CSV."""
+def bonds_export(*, encoding: str | None = None) -> bytes:
+    """The whole bond register in the template: CSV in ``encoding``, or XLSX when ``encoding`` is None."""
+    if encoding is None:
+        return table_xlsx(sheet=SHEET, titles=TITLES, rows=_rows())
     return table_csv(titles=TITLES, rows=_rows(), encoding=encoding)
-
-
-def bonds_export_xlsx() -> bytes:
-    """The whole bond register in the template, as XLSX."""
-    return table_xlsx(sheet=SHEET, titles=TITLES, rows=_rows())
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,11 @@ def _rows():
     return ((_cells(ratio), str(ratio)) for ratio in _ratios())
 
 
-def soundness_export_csv(*, encoding: str) -> bytes:
-    """Every stored ratio in the template, as CSV (``hoshin.lib.spreadsheets`` policy)."""
+def soundness_export(*, encoding: str | None = None) -> bytes:
+    """Every stored ratio in the template: CSV in ``encoding``, or XLSX when ``encoding`` is None."""
+    if encoding is None:
+        return table_xlsx(sheet=SHEET, titles=TITLES, rows=_rows())
     return table_csv(titles=TITLES, rows=_rows(), encoding=encoding)
-
-
-def soundness_export_xlsx() -> bytes:
-    """Every stored ratio in the template, as an XLSX workbook with one sheet."""
-    return table_xlsx(sheet=SHEET, titles=TITLES, rows=_rows())
 
 
 @dataclass

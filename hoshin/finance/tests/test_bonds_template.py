@@ -10,7 +10,7 @@ import pytest
 
 from hoshin.finance.models import Bond, BondInstalment
 from hoshin.finance.services.imports import bonds_import
-from hoshin.finance.tables.bonds import TITLES, bonds_export_csv, bonds_export_xlsx
+from hoshin.finance.tables.bonds import TITLES, bonds_export
 from hoshin.finance.tables.reading import TableError
 from hoshin.finance.tests.factories import make_bond, make_finance_staff
 
@@ -69,9 +69,9 @@ def test_export_then_import_gives_back_the_same_register_and_schedules(staff, fo
     )
     before = register()
     if form == "xlsx":
-        data, filename = bonds_export_xlsx(), "bonds.xlsx"
+        data, filename = bonds_export(), "bonds.xlsx"
     else:
-        data, filename = bonds_export_csv(encoding=form), "bonds.csv"
+        data, filename = bonds_export(encoding=form), "bonds.csv"
     Bond.objects.all().delete()
     bonds_import(data=data, filename=filename, by=staff)
     assert register() == before

@@ -11,7 +11,7 @@ from hoshin.finance.models import SoundnessRatio, SoundnessReport
 from hoshin.finance.services.imports import soundness_import
 from hoshin.finance.services.ratios import RatioEntry, soundness_ratio_set, soundness_report_save
 from hoshin.finance.tables.reading import TableError
-from hoshin.finance.tables.soundness import TITLES, soundness_export_csv, soundness_export_xlsx
+from hoshin.finance.tables.soundness import TITLES, soundness_export
 from hoshin.finance.tests.factories import make_finance_staff
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,9 @@ def test_export_then_import_gives_back_exactly_what_was_stored(staff, form):
     fill(staff)
     before = stored()
     if form == "xlsx":
-        data, filename = soundness_export_xlsx(), "ratios.xlsx"
+        data, filename = soundness_export(), "ratios.xlsx"
     else:
-        data, filename = soundness_export_csv(encoding=form), "ratios.csv"
+        data, filename = soundness_export(encoding=form), "ratios.csv"
     SoundnessRatio.objects.all().delete()
     SoundnessReport.objects.update(status="preliminary")
     soundness_import(data=data, filename=filename, by=staff)
