@@ -37,6 +37,7 @@ class RatioFlag:
     # False when a threshold that applies to this ratio is not stored for the year: a page
     # must then say the thresholds are missing, even when a lower flag is shown.
     thresholds_complete: bool
+    kind: str = ""
 
     @property
     def is_warning(self) -> bool:
@@ -45,7 +46,9 @@ class RatioFlag:
 
     @property
     def label(self) -> str:
-        """What the flag says, for pages (the 経営健全化基準 of 資金不足比率 reads as 早期)."""
+        """What the flag says, for pages (資金不足比率's one threshold is the 経営健全化基準)."""
+        if self.kind == "fund_shortage" and self.level == RatioLevel.EARLY:
+            return _("経営健全化基準以上")
         return RatioLevel(self.level).label
 
 
@@ -70,7 +73,7 @@ def ratio_flag(
         thresholds.append(("rehabilitation", rehabilitation_threshold))
     complete = all(threshold is not None for _name, threshold in thresholds)
     if value is None:
-        return RatioFlag(RatioLevel.WITHIN if no_deficit else RatioLevel.NO_VALUE, complete)
+        return RatioFlag(RatioLevel.WITHIN if no_deficit else RatioLevel.NO_VALUE, complete, kind)
     levels = [
         (
             RatioLevel.REHABILITATION,
@@ -81,5 +84,5 @@ def ratio_flag(
     ]
     for level, threshold in levels:
         if threshold is not None and value >= threshold:
-            return RatioFlag(level, complete)
-    return RatioFlag(RatioLevel.WITHIN if complete else RatioLevel.UNKNOWN, complete)
+            return RatioFlag(level, complete, kind)
+    return RatioFlag(RatioLevel.WITHIN if complete else RatioLevel.UNKNOWN, complete, kind)

@@ -99,6 +99,42 @@ def settlement_table(*, settlement: SettlementYear, table: str) -> list[LineRow]
     ]
 
 
+@dataclass(frozen=True)
+class TaxShare:
+    code: str
+    label: str
+    amount: int  # yen
+
+
+def tax_split(*, settlement: SettlementYear, yearly_tax: int) -> list[TaxShare]:
+    """ "Where my taxes go": ``yearly_tax`` yen split by the year's expenditure by purpose.
+
+    Each purpose gets its share of the total, in whole yen; the yen lost to rounding go to the
+    largest remainders (ties: the published order), so the parts always add up to the tax.
+    Lines without an amount take no share (a page should say the year is incomplete).
+    """
+    if yearly_tax < 0:
+        raise ValueError("yearly_tax must not be negative")
+    lines = [
+        line
+        for line in settlement.lines.filter(table="expenditure_purpose")
+        if line.amount is not None
+    ]
+    total = sum((line.amount for line in lines), ZERO)
+    if not total:
+        return []
+    exact = [Decimal(yearly_tax) * line.amount / total for line in lines]
+    floors = [int(value) for value in exact]  # amounts are ≥ 0, so int() rounds down
+    left = yearly_tax - sum(floors)
+    by_remainder = sorted(range(len(lines)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for index in by_remainder[:left]:
+        floors[index] += 1
+    return [
+        TaxShare(code=line.code, label=line.label, amount=amount)
+        for line, amount in zip(lines, floors, strict=True)
+    ]
+
+
 # ---- funds
 
 

@@ -71,7 +71,10 @@ def test_future_burden_and_fund_shortage_have_no_rehabilitation_threshold_to_mis
     result = flag("future_burden", "120.5", early="350", rehabilitation=None)
     assert result.level == RatioLevel.WITHIN
     assert result.thresholds_complete
-    assert flag("fund_shortage", "20", early="20", rehabilitation=None).level == RatioLevel.EARLY
+    shortage = flag("fund_shortage", "20", early="20", rehabilitation=None)
+    assert shortage.level == RatioLevel.EARLY
+    assert shortage.label == "経営健全化基準以上"
+    assert flag(value="15").label == "早期健全化基準以上"
     # A rehabilitation threshold typed for them by mistake never decides their flag.
     assert (
         flag("future_burden", "400", early=None, rehabilitation="380").level == RatioLevel.UNKNOWN

@@ -9,7 +9,13 @@ from hoshin.audit.models import AuditEntry
 from hoshin.finance.errors import FinanceError
 from hoshin.finance.flags import RatioLevel
 from hoshin.finance.models import SettlementTable, SoundnessRatio
-from hoshin.finance.selectors import ratio_trend, ratios_of_year, settlement_table
+from hoshin.finance.selectors import (
+    TaxShare,
+    ratio_trend,
+    ratios_of_year,
+    settlement_table,
+    tax_split,
+)
 from hoshin.finance.services.ratios import (
     LineEntry,
     RatioEntry,
@@ -256,3 +262,48 @@ def test_comparison_averages_keep_dash_apart_from_a_value(staff):
             no_deficit=True,
             by=staff,
         )
+
+
+def test_a_yearly_tax_is_split_by_purpose_and_the_parts_add_up_to_the_tax(staff):
+    settlement = settlement_save(fy=2024, by=staff)
+    settlement_lines_replace(
+        settlement=settlement,
+        table=SettlementTable.EXPENDITURE_BY_PURPOSE,
+        lines=[
+            LineEntry("welfare", "民生費", Decimal(1)),
+            LineEntry("education", "教育費", Decimal(1)),
+            LineEntry("public_works", "土木費", Decimal(1)),
+            LineEntry("disaster", "災害復旧費", None),
+        ],
+        by=staff,
+    )
+    shares = tax_split(settlement=settlement, yearly_tax=100_000)
+    # 33,333.33… each; the one yen left goes to the first in the published order.
+    assert [(share.label, share.amount) for share in shares] == [
+        ("民生費", 33_334),
+        ("教育費", 33_333),
+        ("土木費", 33_333),
+    ]
+    assert tax_split(settlement=settlement, yearly_tax=0) == [
+        TaxShare("welfare", "民生費", 0),
+        TaxShare("education", "教育費", 0),
+        TaxShare("public_works", "土木費", 0),
+    ]
+    assert tax_split(settlement=settlement_save(fy=2023, by=staff), yearly_tax=100) == []
+
+
+def test_uneven_shares_still_add_up_to_the_tax(staff):
+    settlement = settlement_save(fy=2024, by=staff)
+    amounts = [Decimal(9_000_000), Decimal(3_000_001), Decimal(123), Decimal(77_777)]
+    settlement_lines_replace(
+        settlement=settlement,
+        table=SettlementTable.EXPENDITURE_BY_PURPOSE,
+        lines=[LineEntry(f"p{i}", f"費目{i}", amount) for i, amount in enumerate(amounts)],
+        by=staff,
+    )
+    for tax in (1, 999, 54_321, 1_234_567):
+        shares = tax_split(settlement=settlement, yearly_tax=tax)
+        assert sum(share.amount for share in shares) == tax
+        total = sum(amounts)
+        for share, amount in zip(shares, amounts, strict=True):
+            assert abs(share.amount - tax * amount / total) < 1  # never more than a yen off
