@@ -351,10 +351,16 @@ def _pillar_of(nodes: dict[int, PlanNode], node_id: int) -> PlanNode:
     return node
 
 
-def effect_totals(*, plan, years: list[int] | None = None) -> list[PillarEffects]:
+def effect_totals(
+    *, plan, years: list[int] | None = None, general_revenue_only: bool = False
+) -> list[PillarEffects]:
     """Counted effects per pillar and year over the plan period (or ``years``), pillars in plan
-    order; the plan-period total of a pillar is the sum of its years."""
-    entries = list(EffectEntry.objects.filter(action__plan=plan).select_related("action"))
+    order; the plan-period total of a pillar is the sum of its years. ``general_revenue_only``
+    leaves out entries not on a general-revenue basis (the basis cities usually report)."""
+    entries = EffectEntry.objects.filter(action__plan=plan).select_related("action")
+    if general_revenue_only:
+        entries = entries.filter(general_revenue_basis=True)
+    entries = list(entries)
     if years is None:
         first = plan.start_fy or min((entry.fy for entry in entries), default=None)
         last = plan.end_fy or max((entry.fy for entry in entries), default=None)

@@ -129,3 +129,18 @@ def test_published_sheets_feed_the_ledger_and_hand_entered_figures_win(staff):
     effects_from_sheets(plan=world.plan, fy=2025, by=staff)
     assert EffectEntry.objects.get(action=world.bousai_action, kind="saving").actual == 1_500
     assert AuditEntry.objects.filter(verb="finance.effects_from_sheets").count() == 2
+
+
+def test_totals_on_a_general_revenue_basis_leave_other_entries_out(plan, staff):
+    action = make_action(plan)
+    effect_record(action=action, fy=2024, kind="saving", actual=Decimal(100), by=staff)
+    effect_record(
+        action=action,
+        fy=2024,
+        kind="revenue",
+        actual=Decimal(40),
+        general_revenue_basis=False,
+        by=staff,
+    )
+    assert effect_totals(plan=plan)[0].actual[2024] == 140
+    assert effect_totals(plan=plan, general_revenue_only=True)[0].actual[2024] == 100
