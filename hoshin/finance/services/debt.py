@@ -192,5 +192,6 @@ def bond_register(*, terms: BondTerms, by) -> Bond:
 def bond_delete(*, bond: Bond, by) -> None:
     """Remove a bond entered by mistake, with its schedule."""
     with transaction.atomic():
+        # Recorded before the delete, while the bond still has its id; the same transaction.
         audit_record(actor=by, verb="finance.bond_delete", target=bond, summary=str(bond))
         bond.delete()
