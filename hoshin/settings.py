@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hoshin.evaluations",
     "hoshin.voices",
     "hoshin.surveys",
+    "hoshin.committees",
     "hoshin.portal",
     "hoshin.search",
     "hoshin.opendata",
