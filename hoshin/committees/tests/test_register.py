@@ -78,7 +78,7 @@ def test_only_the_secretariat_registers(cw, who):
         (defaults.JUDGEMENTS_SCREENING, True),
         (defaults.JUDGEMENTS_SEVEN, True),
         (defaults.JUDGEMENTS_THREE[:2], False),
-        (defaults.JUDGEMENTS_SEVEN + [{"code": "x", "label": "その他", "meaning": ""}], False),
+        ([*defaults.JUDGEMENTS_SEVEN, {"code": "x", "label": "その他", "meaning": ""}], False),
         (
             [{"code": "a", "label": "A"}, {"code": "a", "label": "B"}, {"code": "c", "label": "C"}],
             False,

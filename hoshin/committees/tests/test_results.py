@@ -91,7 +91,7 @@ def cw():
 )
 def test_the_committees_rule_decides_the_stored_result(cw, rule, judgements, status, judgement):
     configure(cw, rule=rule)
-    scoring_round, target = scored(cw, judgements)
+    scoring_round, _target = scored(cw, judgements)
     (result,) = round_aggregate(scoring_round=scoring_round, by=cw.world.planner)
     assert (result.status, result.judgement) == (status, judgement)
     assert result.vote_count == len(judgements)
