@@ -121,3 +121,28 @@ class TargetResultAdmin(ReadOnlyAdmin):
 @admin.register(models.Opinion)
 class OpinionAdmin(ReadOnlyAdmin):
     list_display = ["target", "version", "updated_by", "updated_at"]
+
+
+@admin.register(models.HearingSession)
+class HearingSessionAdmin(ReadOnlyAdmin):
+    list_display = ["committee", "held_on", "place"]
+
+
+@admin.register(models.HearingSlot)
+class HearingSlotAdmin(ReadOnlyAdmin):
+    list_display = ["session", "starts_at", "ends_at", "target", "site_visit"]
+
+
+@admin.register(models.AdvanceQuestion)
+class AdvanceQuestionAdmin(ReadOnlyAdmin):
+    list_display = ["target", "member", "asked_at", "answered_at"]
+
+
+@admin.register(models.CityResponse)
+class CityResponseAdmin(ReadOnlyAdmin):
+    list_display = ["opinion", "department", "stance", "budget_amount", "version"]
+
+
+@admin.register(models.ResponseFollowUp)
+class ResponseFollowUpAdmin(ReadOnlyAdmin):
+    list_display = ["response", "fy", "status", "recorded_at"]

@@ -3,9 +3,20 @@
 - ``register``: ``Committee`` (per plan and year, with its scoring sheet and rules as data),
   ``MemberGroup``, ``CommitteeMember``;
 - ``selection``: ``SelectionRule``, ``Nomination``, ``ReviewTarget``;
-- ``scoring``: ``ScoringRound``, ``Score``, ``TargetResult``, ``Opinion``.
+- ``scoring``: ``ScoringRound``, ``Score``, ``TargetResult``, ``Opinion``;
+- ``hearings``: ``HearingSession``, ``HearingSlot``, ``AdvanceQuestion``, ``CityResponse``
+  (対応方針) and ``ResponseFollowUp``.
 """
 
+from hoshin.committees.models.hearings import (
+    AdvanceQuestion,
+    CityResponse,
+    FollowUpStatus,
+    HearingSession,
+    HearingSlot,
+    ResponseFollowUp,
+    ResponseStance,
+)
 from hoshin.committees.models.register import (
     Committee,
     CommitteeKind,
@@ -33,16 +44,23 @@ from hoshin.committees.models.selection import (
 )
 
 __all__ = [
+    "AdvanceQuestion",
+    "CityResponse",
     "Committee",
     "CommitteeKind",
     "CommitteeMember",
     "DecisionRule",
+    "FollowUpStatus",
+    "HearingSession",
+    "HearingSlot",
     "MemberCategory",
     "MemberGroup",
     "MemberRole",
     "Nomination",
     "NominationSource",
     "Opinion",
+    "ResponseFollowUp",
+    "ResponseStance",
     "ResultStatus",
     "ReviewTarget",
     "RoundKind",

@@ -16,7 +16,7 @@ def test_admin_pages_open_and_the_close_action_uses_the_service(client):
     scoring_round = round_open(committee=cw.committee, kind=RoundKind.ADVANCE, by=cw.world.planner)
     admin_user = User.objects.create_superuser("root", password="pw")
     client.force_login(admin_user)
-    for name in ("committee", "committeemember", "scoringround", "score", "reviewtarget"):
+    for name in ("committee", "committeemember", "scoringround", "score", "cityresponse"):
         assert client.get(reverse(f"admin:committees_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:committees_committee_add")).status_code == 403
     url = reverse("admin:committees_scoringround_changelist")
