@@ -4,6 +4,7 @@ a member sees their own until the secretariat closes the round."""
 from django.db.models import QuerySet
 
 from hoshin.committees.models import (
+    CityResponse,
     Committee,
     CommitteeMember,
     ReviewTarget,
@@ -11,6 +12,8 @@ from hoshin.committees.models import (
     ScoringRound,
     TargetResult,
 )
+from hoshin.committees.services.responses import FOLLOW_UP_YEARS
+from hoshin.evaluations.models import EvaluationSheet
 from hoshin.org.roles import is_planning_office
 
 
@@ -59,4 +62,23 @@ def round_results(*, scoring_round: ScoringRound) -> QuerySet[TargetResult]:
         TargetResult.objects.filter(round=scoring_round)
         .select_related("target__sheet__action", "target__sheet__department")
         .order_by("target__position", "target_id")
+    )
+
+
+def responses_for_sheet(*, sheet: EvaluationSheet) -> QuerySet[CityResponse]:
+    """The city's responses to committee opinions on the same action in the years whose
+    follow-up this sheet's year falls in (the committee's year + 1 and + 2): what the department
+    promised, shown beside its next sheets. Oldest committee first."""
+    if not sheet.action_id:
+        return CityResponse.objects.none()
+    fy = sheet.cycle.fy
+    return (
+        CityResponse.objects.filter(
+            opinion__target__sheet__action_id=sheet.action_id,
+            opinion__target__committee__fy__gte=fy - FOLLOW_UP_YEARS,
+            opinion__target__committee__fy__lt=fy,
+        )
+        .select_related("opinion__target__committee", "department")
+        .prefetch_related("follow_ups")
+        .order_by("opinion__target__committee__fy", "pk")
     )

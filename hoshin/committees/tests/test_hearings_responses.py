@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from hoshin.committees.models import FollowUpStatus, ResponseStance
+from hoshin.committees.selectors import responses_for_sheet
 from hoshin.committees.services.errors import (
     CommitteeConflictError,
     CommitteePermissionError,
@@ -21,6 +22,8 @@ from hoshin.committees.services.responses import follow_up_record, response_save
 from hoshin.committees.services.scoring import opinion_save
 from hoshin.committees.services.selection import target_select
 from hoshin.committees.tests.factories import FY, make_committee_world
+from hoshin.evaluations.services.cycle import fiscal_year_start
+from hoshin.evaluations.tests.factories import sheet_of
 
 pytestmark = pytest.mark.django_db
 T = datetime.time
@@ -175,3 +178,20 @@ def test_follow_up_covers_the_two_following_years(cw, opinion):
             follow_up_record(
                 response=response, fy=fy, status=FollowUpStatus.DONE, by=cw.world.editor
             )
+
+
+def test_a_response_is_found_from_the_next_two_years_sheets_of_the_same_action(cw, opinion):
+    response = response_save(
+        opinion=opinion, by=cw.world.editor, stance="accept", expected_version=None
+    )
+    later = datetime.date(FY + 3, 4, 1)
+    for fy in (FY + 1, FY + 2, FY + 3):
+        fiscal_year_start(plan=cw.world.plan, fy=fy, by=cw.world.planner, today=later)
+    cycles = {c.fy: c for c in cw.world.plan.evaluation_cycles.all()}
+    action = cw.world.bousai_action
+    assert list(responses_for_sheet(sheet=sheet_of(cycles[FY + 1], action))) == [response]
+    assert list(responses_for_sheet(sheet=sheet_of(cycles[FY + 2], action))) == [response]
+    assert not responses_for_sheet(sheet=sheet_of(cycles[FY + 3], action)).exists()
+    assert not responses_for_sheet(sheet=sheet_of(cycles[FY], action)).exists()  # its own year
+    other = sheet_of(cycles[FY + 1], cw.world.zaisei_action)
+    assert not responses_for_sheet(sheet=other).exists()
