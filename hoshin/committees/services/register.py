@@ -9,6 +9,7 @@ from hoshin.audit.services import audit_record
 from hoshin.committees import defaults
 from hoshin.committees.models import (
     Committee,
+    CommitteeKind,
     CommitteeMember,
     DecisionRule,
     MemberCategory,
@@ -60,7 +61,7 @@ def committee_create(
     fy: int,
     name: str,
     by,
-    kind: str = Committee._meta.get_field("kind").default,
+    kind: str = CommitteeKind.EXTERNAL_EVALUATION,
     secretariat=None,
 ) -> Committee:
     """Register a committee of ``plan`` for ``fy`` with the default scoring sheet."""
