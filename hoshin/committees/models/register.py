@@ -35,6 +35,12 @@ class ScoreDisclosure(models.TextChoices):
     NAMED = "named", _("委員名とともに公表")
 
 
+class CommitteeQuerySet(models.QuerySet):
+    def published(self) -> "CommitteeQuerySet":
+        """The one door to public committee data: published committee years of published plans."""
+        return self.filter(published_at__isnull=False, plan__is_published=True)
+
+
 class Committee(models.Model):
     """One committee of one plan in one fiscal year (several per plan and year are allowed)."""
 
@@ -75,7 +81,10 @@ class Committee(models.Model):
         choices=ScoreDisclosure.choices,
         default=ScoreDisclosure.HIDDEN,
     )
+    published_at = models.DateTimeField(_("公表日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("委員会")
