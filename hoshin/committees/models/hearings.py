@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from hoshin.committees.models.register import Committee, CommitteeMember
 from hoshin.committees.models.scoring import Opinion
 from hoshin.committees.models.selection import ReviewTarget
+from hoshin.evaluations.models.sheets import MONEY  # 千円, whole numbers, as sheets keep money
 from hoshin.org.models import Department
-
-MONEY = {"max_digits": 15, "decimal_places": 0}  # 千円, as the evaluation sheets keep money
 
 
 class HearingSession(models.Model):

@@ -29,3 +29,17 @@ class CommitteeConflictError(Exception):
             )
             % {"who": str(by) if by else _("他の利用者"), "version": current_version}
         )
+
+
+def next_version(stored, *, expected_version: int | None, last_author=None) -> int:
+    """The optimistic lock of scores, opinions and responses, in one place: ``stored`` is the
+    row as it is now (None when there is none yet) and ``expected_version`` the version the
+    writer loaded (None for a new one). Returns the version the row has after this write;
+    raises ``CommitteeConflictError`` when someone saved in between (or created it first)."""
+    if stored is None:
+        if expected_version is not None:
+            raise CommitteeConflictError(current_version=0)
+        return 1
+    if expected_version != stored.version:
+        raise CommitteeConflictError(current_version=stored.version, by=last_author)
+    return stored.version + 1

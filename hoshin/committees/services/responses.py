@@ -15,9 +15,9 @@ from hoshin.committees.models import (
     ResponseStance,
 )
 from hoshin.committees.services.errors import (
-    CommitteeConflictError,
     CommitteePermissionError,
     CommitteeValidationError,
+    next_version,
 )
 from hoshin.evaluations.selectors.access import is_editor_of
 from hoshin.org.roles import is_planning_office
@@ -59,14 +59,11 @@ def response_save(
     if errors:
         raise CommitteeValidationError(errors)
     response = CityResponse.objects.select_related("updated_by").filter(opinion=opinion).first()
-    if response is None:
-        if expected_version is not None:
-            raise CommitteeConflictError(current_version=0)
-        response = CityResponse(opinion=opinion, department=opinion.target.sheet.department)
-    elif expected_version != response.version:
-        raise CommitteeConflictError(current_version=response.version, by=response.updated_by)
-    else:
-        response.version += 1
+    version = next_version(
+        response, expected_version=expected_version, last_author=response and response.updated_by
+    )
+    response = response or CityResponse(opinion=opinion, department=opinion.target.sheet.department)
+    response.version = version
     response.stance = stance
     response.reason = reason.strip()
     response.planned_action = planned_action.strip()

@@ -17,9 +17,9 @@ from hoshin.committees.models import (
     ScoringRound,
 )
 from hoshin.committees.services.errors import (
-    CommitteeConflictError,
     CommitteePermissionError,
     CommitteeValidationError,
+    next_version,
 )
 from hoshin.committees.services.register import require_secretariat
 from hoshin.org.roles import is_planning_office
@@ -142,14 +142,11 @@ def score_save(
         .filter(round=scoring_round, target=target, member=member)
         .first()
     )
-    if score is None:
-        if expected_version is not None:
-            raise CommitteeConflictError(current_version=0)
-        score = Score(round=scoring_round, target=target, member=member)
-    elif expected_version != score.version:
-        raise CommitteeConflictError(current_version=score.version, by=score.entered_by)
-    else:
-        score.version += 1
+    version = next_version(
+        score, expected_version=expected_version, last_author=score and score.entered_by
+    )
+    score = score or Score(round=scoring_round, target=target, member=member)
+    score.version = version
     score.viewpoint_scores = viewpoint_scores
     score.judgement = judgement
     score.comment = comment.strip()
@@ -180,14 +177,11 @@ def opinion_save(*, target: ReviewTarget, body: str, by, expected_version: int |
     # Lock the target so that two first saves of the same opinion cannot both create it.
     ReviewTarget.objects.select_for_update().get(pk=target.pk)
     opinion = Opinion.objects.select_related("updated_by").filter(target=target).first()
-    if opinion is None:
-        if expected_version is not None:
-            raise CommitteeConflictError(current_version=0)
-        opinion = Opinion(target=target)
-    elif expected_version != opinion.version:
-        raise CommitteeConflictError(current_version=opinion.version, by=opinion.updated_by)
-    else:
-        opinion.version += 1
+    version = next_version(
+        opinion, expected_version=expected_version, last_author=opinion and opinion.updated_by
+    )
+    opinion = opinion or Opinion(target=target)
+    opinion.version = version
     opinion.body = body
     opinion.updated_by = by
     opinion.save()
