@@ -55,7 +55,9 @@ def distribution(votes: Iterable[Vote], codes: Sequence[str]) -> dict[str, int]:
 
 def decide(votes: Sequence[Vote], *, rule: str, codes: Sequence[str]) -> Outcome:
     """The committee's result from ``votes`` by ``rule``; ``codes`` is the judgement list."""
-    votes = [v for v in votes if v.judgement]
+    # A blank judgement is an absence; a code outside the list cannot be stored (the list is
+    # frozen by the first score) and is ignored rather than counted without a column.
+    votes = [v for v in votes if v.judgement in codes]
     counts = distribution(votes, codes)
     base = {"distribution": counts, "vote_count": len(votes)}
     if not votes:
