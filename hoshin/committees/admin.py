@@ -146,3 +146,14 @@ class CityResponseAdmin(ReadOnlyAdmin):
 @admin.register(models.ResponseFollowUp)
 class ResponseFollowUpAdmin(ReadOnlyAdmin):
     list_display = ["response", "fy", "status", "recorded_at"]
+
+
+@admin.register(models.Minutes)
+class MinutesAdmin(ReadOnlyAdmin):
+    list_display = ["title", "committee", "held_on", "status", "version"]
+    list_filter = ["status"]
+
+
+@admin.register(models.MinutesComment)
+class MinutesCommentAdmin(ReadOnlyAdmin):
+    list_display = ["minutes", "member", "created_at"]

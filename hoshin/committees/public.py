@@ -8,6 +8,7 @@ or another year. Individual scores appear only as the committee's ``score_disclo
 not at all, under "委員1, 委員2 …" (by the members' order, the same across targets), or named.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from hoshin.committees.models import (
     CityResponse,
     Committee,
+    Minutes,
+    MinutesStatus,
     ResultStatus,
     RoundKind,
     Score,
@@ -90,6 +93,8 @@ class PublicCommittee:
     fy: int
     plan: str
     decision_rule: str
+    remarks: str  # 総評
+    report_submitted_on: datetime.date | None
     members: list[PublicMember]
     targets: list[PublicTarget]
 
@@ -184,6 +189,8 @@ def public_committee(*, committee_id: int) -> PublicCommittee | None:
         fy=committee.fy,
         plan=committee.plan.name,
         decision_rule=committee.get_decision_rule_display(),
+        remarks=committee.remarks,
+        report_submitted_on=committee.report_submitted_on,
         members=[
             PublicMember(name=m.name, category=m.get_category_display(), role=m.get_role_display())
             for m in members
@@ -204,3 +211,54 @@ def _public_response(response: CityResponse) -> PublicResponse:
             for f in response.follow_ups.all()
         ],
     )
+
+
+# ---- minutes ---------------------------------------------------------------------------------
+
+
+def minutes_published() -> QuerySet[Minutes]:
+    """The door to minutes: published minutes of committees of published plans. Minutes are
+    published meeting by meeting, before the committee year as a whole."""
+    return Minutes.objects.filter(
+        status=MinutesStatus.PUBLISHED, committee__plan__is_published=True
+    )
+
+
+@dataclass(frozen=True)
+class PublicMinutes:
+    title: str
+    held_on: datetime.date
+    place: str
+    present: list[str]  # members' names
+    absent: list[str]
+    secretariat_attendees: str
+    observers: str
+    agenda: str
+    body: str
+
+
+def public_minutes(*, committee_id: int) -> list[PublicMinutes]:
+    """A committee's published minutes, oldest meeting first (members' comments never)."""
+    found = []
+    for minutes in (
+        minutes_published()
+        .filter(committee_id=committee_id)
+        .prefetch_related("present", "committee__members")
+        .order_by("held_on", "pk")
+    ):
+        present = {m.pk for m in minutes.present.all()}
+        in_term = [m for m in minutes.committee.members.all() if m.in_term(minutes.held_on)]
+        found.append(
+            PublicMinutes(
+                title=minutes.title,
+                held_on=minutes.held_on,
+                place=minutes.place,
+                present=[m.name for m in in_term if m.pk in present],
+                absent=[m.name for m in in_term if m.pk not in present],
+                secretariat_attendees=minutes.secretariat_attendees,
+                observers=minutes.observers,
+                agenda=minutes.agenda,
+                body=minutes.body,
+            )
+        )
+    return found

@@ -7,6 +7,7 @@ from hoshin.committees.models import (
     CityResponse,
     Committee,
     CommitteeMember,
+    Minutes,
     ReviewTarget,
     Score,
     ScoringRound,
@@ -82,3 +83,13 @@ def responses_for_sheet(*, sheet: EvaluationSheet) -> QuerySet[CityResponse]:
         .prefetch_related("follow_ups")
         .order_by("opinion__target__committee__fy", "pk")
     )
+
+
+def minutes_absent(*, minutes: Minutes) -> list[CommitteeMember]:
+    """The members in term on the meeting's day who are not recorded as present."""
+    present = set(minutes.present.values_list("pk", flat=True))
+    return [
+        m
+        for m in minutes.committee.members.all()
+        if m.pk not in present and m.in_term(minutes.held_on)
+    ]

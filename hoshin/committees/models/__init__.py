@@ -5,7 +5,8 @@
 - ``selection``: ``SelectionRule``, ``Nomination``, ``ReviewTarget``;
 - ``scoring``: ``ScoringRound``, ``Score``, ``TargetResult``, ``Opinion``;
 - ``hearings``: ``HearingSession``, ``HearingSlot``, ``AdvanceQuestion``, ``CityResponse``
-  (対応方針) and ``ResponseFollowUp``.
+  (対応方針) and ``ResponseFollowUp``;
+- ``minutes``: ``Minutes`` (会議録) and members' ``MinutesComment``.
 """
 
 from hoshin.committees.models.hearings import (
@@ -17,6 +18,7 @@ from hoshin.committees.models.hearings import (
     ResponseFollowUp,
     ResponseStance,
 )
+from hoshin.committees.models.minutes import Minutes, MinutesComment, MinutesStatus
 from hoshin.committees.models.register import (
     Committee,
     CommitteeKind,
@@ -56,6 +58,9 @@ __all__ = [
     "MemberCategory",
     "MemberGroup",
     "MemberRole",
+    "Minutes",
+    "MinutesComment",
+    "MinutesStatus",
     "Nomination",
     "NominationSource",
     "Opinion",

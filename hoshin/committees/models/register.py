@@ -81,6 +81,8 @@ class Committee(models.Model):
         choices=ScoreDisclosure.choices,
         default=ScoreDisclosure.HIDDEN,
     )
+    remarks = models.TextField(_("総評"), blank=True)
+    report_submitted_on = models.DateField(_("報告書の提出日（市長へ）"), null=True, blank=True)
     published_at = models.DateTimeField(_("公表日時"), null=True, blank=True)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 

@@ -103,6 +103,7 @@ def test_a_published_year_shows_the_results_and_the_tie_the_chair_settled(cw):
     close_and_aggregate(cw)
     committee_publish(committee=cw.committee, by=cw.world.planner)
     public = public_committee(committee_id=cw.committee.pk)
+    assert public.report_submitted_on is None and public.kind == "外部評価委員会"
     assert [(m.name, m.category, m.role) for m in public.members][:2] == [
         ("山田 太郎", "学識経験者", "委員長"),
         ("髙橋 花子", "事業者・団体", "副委員長"),
