@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from hoshin.committees.models import FollowUpStatus, ResponseStance
 from hoshin.committees.selectors import responses_for_sheet
@@ -195,3 +196,39 @@ def test_a_response_is_found_from_the_next_two_years_sheets_of_the_same_action(c
     assert not responses_for_sheet(sheet=sheet_of(cycles[FY], action)).exists()  # its own year
     other = sheet_of(cycles[FY + 1], cw.world.zaisei_action)
     assert not responses_for_sheet(sheet=other).exists()
+
+
+def test_the_next_years_staff_sheet_page_shows_the_opinion_and_the_response(client, cw, opinion):
+    response = response_save(
+        opinion=opinion,
+        by=cw.world.editor,
+        stance=ResponseStance.PARTLY,
+        reason="紙の配布は続ける",
+        planned_action="SNSでの周知を追加",
+        budget_amount=Decimal("1200"),
+        expected_version=None,
+    )
+    follow_up_record(
+        response=response, fy=FY + 1, status=FollowUpStatus.IN_PROGRESS, by=cw.world.editor
+    )
+    fiscal_year_start(
+        plan=cw.world.plan, fy=FY + 1, by=cw.world.planner, today=datetime.date(FY + 1, 4, 1)
+    )
+    cycle = cw.world.plan.evaluation_cycles.get(fy=FY + 1)
+    client.force_login(cw.world.editor)
+    url = reverse("evaluations:sheet", args=[sheet_of(cycle, cw.world.bousai_action).pk])
+    html = client.get(url).content.decode()
+    assert "外部評価委員会の意見と対応方針" in html
+    for text in (
+        "周知方法を見直すこと。",
+        "一部対応する",
+        "SNSでの周知を追加",
+        "1,200千円",
+        "実施中",
+    ):
+        assert text in html
+    # the committee's own year, and another action's sheet, show no panel
+    for sheet in (cw.sheets["bousai_action"], sheet_of(cycle, cw.world.zaisei_action)):
+        client.force_login(cw.world.planner)
+        html = client.get(reverse("evaluations:sheet", args=[sheet.pk])).content.decode()
+        assert "外部評価委員会の意見と対応方針" not in html
