@@ -5,14 +5,14 @@ import datetime
 import pytest
 
 from hoshin.committees.models import RoundKind, Score
-from hoshin.committees.selectors import scores_visible_to, targets_for_member
+from hoshin.committees.selectors import committees_for, scores_visible_to, targets_for_member
 from hoshin.committees.services.errors import (
     CommitteeConflictError,
     CommitteePermissionError,
     CommitteeValidationError,
 )
 from hoshin.committees.services.scoring import opinion_save, round_close, round_open, score_save
-from hoshin.committees.services.selection import target_select
+from hoshin.committees.services.selection import target_remove, target_select
 from hoshin.committees.tests.factories import SCORING_DAY, make_committee_world
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,17 @@ def test_two_secretariat_users_editing_one_opinion_lose_nothing(cw):
         opinion_save(target=cw.whole, body="別の意見", by=cw.world.planner, expected_version=None)
     with pytest.raises(CommitteePermissionError):
         opinion_save(target=cw.whole, body="委員の意見", by=cw.chair_user, expected_version=2)
+
+
+def test_a_scored_target_stays_on_the_list(cw):
+    save(cw, cw.chair, cw.chair_user)
+    with pytest.raises(CommitteeValidationError):
+        target_remove(target=cw.whole, by=cw.world.planner)
+    target_remove(target=cw.grouped, by=cw.world.planner)
+    assert list(cw.committee.targets.all()) == [cw.whole]
+
+
+def test_members_open_only_their_own_committees(cw):
+    assert list(committees_for(user=cw.chair_user)) == [cw.committee]
+    assert not committees_for(user=cw.outsider).exists()
+    assert list(committees_for(user=cw.world.planner)) == [cw.committee]

@@ -10,6 +10,7 @@ from hoshin.committees.services.selection import (
     nomination_add,
     rule_params_check,
     selection_rule_add,
+    selection_rule_remove,
     target_select,
 )
 from hoshin.committees.tests.factories import make_committee_world
@@ -202,3 +203,20 @@ def test_rules_are_the_secretariats(cw):
         selection_rule_add(
             committee=cw.committee, kind=RuleKind.OWN_PROJECTS, params={}, by=cw.chair_user
         )
+
+
+def test_the_cost_rules_read_the_column_they_name(cw):
+    # nothing was entered in this year's budget column: no sheet reaches a floor there
+    add(cw, RuleKind.COST_FLOOR, amount=1, column="budget")
+    assert picked(cw) == {}
+
+
+def test_a_removed_rule_no_longer_picks_but_chosen_targets_keep_their_reasons(cw):
+    rule = add(cw, RuleKind.INTERNAL_RESULT, grades=["C"])
+    target = target_select(
+        committee=cw.committee, sheet=cw.sheets["bousai_action"], by=cw.world.planner, reason="r"
+    )
+    selection_rule_remove(rule=rule, by=cw.world.planner)
+    assert picked(cw) == {}
+    target.refresh_from_db()
+    assert target.rule_reasons == ["内部評価の総合評価が「C」"]
