@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hoshin.voices",
     "hoshin.surveys",
     "hoshin.finance",
+    "hoshin.committees",
     "hoshin.portal",
     "hoshin.search",
     "hoshin.opendata",
