@@ -129,6 +129,8 @@ def public_committee(*, committee_id: int) -> PublicCommittee | None:
     )
     judgement = committee.judgement_label
     viewpoint_labels = {v["code"]: v["label"] for v in committee.viewpoints}
+    viewpoint_codes = [v["code"] for v in committee.viewpoints]
+    judgement_codes = [j["code"] for j in committee.judgements]
     scale_labels = {s["code"]: s["label"] for s in committee.viewpoint_scale}
 
     def public_score(score: Score) -> PublicScore:
@@ -138,7 +140,7 @@ def public_committee(*, committee_id: int) -> PublicCommittee | None:
             judgement=judgement(score.judgement) if score.judgement else "",
             viewpoints=[
                 (viewpoint_labels.get(code, code), scale_labels.get(value, value))
-                for code, value in score.viewpoint_scores.items()
+                for code, value in _in_order(score.viewpoint_scores, viewpoint_codes)
             ],
             comment=score.comment,
         )
@@ -164,11 +166,15 @@ def public_committee(*, committee_id: int) -> PublicCommittee | None:
                 views=[judgement(c) for c in (result.views if result else [])],
                 distribution=[
                     (judgement(code), votes)
-                    for code, votes in (result.distribution if result else {}).items()
+                    for code, votes in _in_order(
+                        result.distribution if result else {}, judgement_codes
+                    )
                 ],
                 viewpoint_means=[
                     (viewpoint_labels.get(code, code), mean)
-                    for code, mean in (result.viewpoint_means if result else {}).items()
+                    for code, mean in _in_order(
+                        result.viewpoint_means if result else {}, viewpoint_codes
+                    )
                 ],
                 sides={
                     side: {
@@ -262,3 +268,12 @@ def public_minutes(*, committee_id: int) -> list[PublicMinutes]:
             )
         )
     return found
+
+
+def _in_order(mapping: dict, codes: list[str]) -> list[tuple[str, object]]:
+    """A stored mapping in the committee's configured order, then any code no longer listed.
+
+    PostgreSQL's jsonb keeps no key order, so the order of a JSONField dict is not the order it
+    was saved in."""
+    known = [(code, mapping[code]) for code in codes if code in mapping]
+    return known + [(code, value) for code, value in mapping.items() if code not in codes]

@@ -55,7 +55,7 @@ def hearing_slot_add(
     """Give a target its time in a session; slots of one session never overlap, and a target is
     heard once per session."""
     require_secretariat(user=by)
-    session = HearingSession.objects.select_for_update().get(pk=session.pk)
+    session = HearingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     errors = {}
     if target.committee_id != session.committee_id:
         errors["target"] = _("この委員会の評価対象ではありません。")
@@ -112,7 +112,7 @@ def question_answer(*, question: AdvanceQuestion, answer: str, by) -> AdvanceQue
     """The department's written answer: its editor or head (the planning office for sheets with
     no department, and on the department's behalf)."""
     question = (
-        AdvanceQuestion.objects.select_for_update()
+        AdvanceQuestion.objects.select_for_update(of=("self",))
         .select_related("target__sheet")
         .get(pk=question.pk)
     )

@@ -74,7 +74,11 @@ def minutes_update(
     """Write attendance and text while the minutes are a draft or with the members; present
     members must be the committee's and in term on the day. Stale versions are refused."""
     require_secretariat(user=by)
-    minutes = Minutes.objects.select_for_update().select_related("updated_by").get(pk=minutes.pk)
+    minutes = (
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=minutes.pk)
+    )
     if minutes.status not in EDITABLE:
         raise CommitteeValidationError({"status": _("公表した会議録は変更できません。")})
     version = next_version(
@@ -109,7 +113,7 @@ def minutes_update(
 
 def _move(minutes: Minutes, *, by, to: str, allowed_from: tuple, verb: str, summary: str):
     require_secretariat(user=by)
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update(of=("self",)).get(pk=minutes.pk)
     if minutes.status not in allowed_from:
         raise CommitteeValidationError({"status": _("今の状態ではこの操作はできません。")})
     if to == MinutesStatus.PUBLISHED:
@@ -153,7 +157,7 @@ def minutes_publish(*, minutes: Minutes, by) -> Minutes:
 @transaction.atomic
 def minutes_comment(*, minutes: Minutes, member: CommitteeMember, body: str, by) -> MinutesComment:
     """A member's comment on minutes sent to them, in their own name only."""
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update(of=("self",)).get(pk=minutes.pk)
     if member.committee_id != minutes.committee_id or member.user_id != getattr(by, "pk", None):
         raise CommitteePermissionError(_("コメントできるのはこの委員会の委員本人です。"))
     if minutes.status != MinutesStatus.COMMENTING:
@@ -176,7 +180,7 @@ def committee_report_record(
 ) -> Committee:
     """The committee's overall remarks (総評) and the date its report went to the mayor."""
     require_secretariat(user=by)
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    committee = Committee.objects.select_for_update(of=("self",)).get(pk=committee.pk)
     if submitted_on is not None and submitted_on.year < committee.fy:
         raise CommitteeValidationError(
             {"submitted_on": _("提出日が委員会の年度より前になっています。")}

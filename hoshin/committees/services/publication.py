@@ -17,7 +17,7 @@ def committee_publish(*, committee: Committee, by) -> Committee:
     the final round's results, opinions, responses — and individual scores as the committee's
     ``score_disclosure`` says. Refused until the final round is closed and aggregated."""
     require_secretariat(user=by)
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    committee = Committee.objects.select_for_update(of=("self",)).get(pk=committee.pk)
     if committee.published_at is not None:
         raise CommitteeValidationError({"committee": _("すでに公表しています。")})
     final = committee.rounds.filter(kind=RoundKind.FINAL).first()
@@ -46,7 +46,7 @@ def committee_unpublish(*, committee: Committee, by, reason: str) -> Committee:
     require_secretariat(user=by)
     if not reason.strip():
         raise CommitteeValidationError({"reason": _("公表を取り下げる理由を入力してください。")})
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    committee = Committee.objects.select_for_update(of=("self",)).get(pk=committee.pk)
     committee.published_at = None
     committee.save(update_fields=["published_at"])
     audit_record(

@@ -107,7 +107,7 @@ def committee_configure(
     change once a member has scored (the scores would no longer fit them); the decision rule,
     separate tallies and disclosure may, since results are recomputed from the scores."""
     require_secretariat(user=by)
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    committee = Committee.objects.select_for_update(of=("self",)).get(pk=committee.pk)
     errors: dict[str, str] = {}
     for field, items, label, numeric in (
         ("viewpoints", viewpoints, _("評価の視点"), False),

@@ -47,7 +47,11 @@ def response_save(
     """Write the department's response to an opinion: accept, partly or not — the last two with
     their reason — the planned action and the amount reflected in the budget (千円, ≥ 0).
     A stale ``expected_version`` (None for a new response) raises ``CommitteeConflictError``."""
-    opinion = Opinion.objects.select_for_update().select_related("target__sheet").get(pk=opinion.pk)
+    opinion = (
+        Opinion.objects.select_for_update(of=("self",))
+        .select_related("target__sheet")
+        .get(pk=opinion.pk)
+    )
     _require_department(user=by, opinion=opinion)
     errors = {}
     if stance not in ResponseStance.values:

@@ -100,7 +100,7 @@ def result_override(*, result: TargetResult, judgement: str, reason: str, by) ->
     or departing from the rule), with its reason; an empty judgement withdraws the override."""
     require_secretariat(user=by)
     result = (
-        TargetResult.objects.select_for_update()
+        TargetResult.objects.select_for_update(of=("self",))
         .select_related("round__committee")
         .get(pk=result.pk)
     )

@@ -49,7 +49,7 @@ def round_open(
 def round_close(*, scoring_round: ScoringRound, by) -> ScoringRound:
     """Close a round: no score may change after it, and members now see each other's scores."""
     require_secretariat(user=by)
-    scoring_round = ScoringRound.objects.select_for_update().get(pk=scoring_round.pk)
+    scoring_round = ScoringRound.objects.select_for_update(of=("self",)).get(pk=scoring_round.pk)
     if scoring_round.is_closed:
         raise CommitteeValidationError({"round": _("この回はすでに締め切られています。")})
     scoring_round.closed_at = timezone.now()
@@ -108,7 +108,7 @@ def score_save(
     # Locking the round serialises every save of the round with its closing: a score can
     # never slip in after the secretariat closed the round.
     scoring_round = (
-        ScoringRound.objects.select_for_update()
+        ScoringRound.objects.select_for_update(of=("self",))
         .select_related("committee")
         .get(pk=scoring_round.pk)
     )
@@ -137,7 +137,7 @@ def score_save(
     if errors:
         raise CommitteeValidationError(errors)
     score = (
-        Score.objects.select_for_update()
+        Score.objects.select_for_update(of=("self",))
         .select_related("entered_by")
         .filter(round=scoring_round, target=target, member=member)
         .first()
@@ -175,7 +175,7 @@ def opinion_save(*, target: ReviewTarget, body: str, by, expected_version: int |
     if not body:
         raise CommitteeValidationError({"body": _("意見を入力してください。")})
     # Lock the target so that two first saves of the same opinion cannot both create it.
-    ReviewTarget.objects.select_for_update().get(pk=target.pk)
+    ReviewTarget.objects.select_for_update(of=("self",)).get(pk=target.pk)
     opinion = Opinion.objects.select_related("updated_by").filter(target=target).first()
     version = next_version(
         opinion, expected_version=expected_version, last_author=opinion and opinion.updated_by
