@@ -8,6 +8,8 @@ Viewpoint scale codes are whole numbers: the mean viewpoint score of a target is
 from them (``aggregation.viewpoint_means``).
 """
 
+from hoshin.evaluations import defaults as evaluation_defaults
+
 DEFAULT_VIEWPOINTS = [
     {"code": "necessity", "label": "必要性", "meaning": "社会的な需要があり、続ける必要があるか"},
     {"code": "involvement", "label": "市の関与", "meaning": "市が実施する必要があるか"},
@@ -15,12 +17,8 @@ DEFAULT_VIEWPOINTS = [
     {"code": "efficiency", "label": "効率性", "meaning": "費用に見合った成果が出ているか"},
     {"code": "fairness", "label": "公平性", "meaning": "受益と負担が公平か"},
 ]
-DEFAULT_VIEWPOINT_SCALE = [
-    {"code": "4", "label": "4", "meaning": "高い"},
-    {"code": "3", "label": "3", "meaning": "やや高い"},
-    {"code": "2", "label": "2", "meaning": "やや低い"},
-    {"code": "1", "label": "1", "meaning": "低い"},
-]
+# The same 4-step scale as the evaluation sheets, so members and departments read scores alike.
+DEFAULT_VIEWPOINT_SCALE = evaluation_defaults.DEFAULT_VIEWPOINT_SCALE
 
 # Judgement lists seen in real cities (DOMAIN.md): the city picks one or writes its own.
 JUDGEMENTS_SEVEN = [
